@@ -1,0 +1,27 @@
+"""Adapters for ../shared/eval/score_aeb.py (``--extractor bench.aeb_adapter:NAME``, run from the repo root).
+
+Each takes a page's HTML and returns text. Site rules are off: the development set measures the
+generic rules, which are all that most pages get.
+"""
+
+from __future__ import annotations
+
+import trafilatura
+
+from cleaner import clean_html, clean_text
+
+
+def generic(html: str) -> str:
+    """cleaner on HTML, generic rules only."""
+    return clean_html(html, site_rules=False).text
+
+
+def dump(html: str) -> str:
+    """A text dump as users hold them: trafilatura favouring recall, comments included."""
+    return trafilatura.extract(html, favor_recall=True, include_comments=True) or ""
+
+
+def dump_cleaned(html: str) -> str:
+    """That dump cleaned by ``clean_text`` with the generic rules (the text mode of cleaner)."""
+    text = dump(html)
+    return clean_text(text, site_rules=False).text if text.strip() else ""

@@ -1,0 +1,277 @@
+"""Cleaning many files: ``clean``, the function behind ``cleaner clean PATH...``.
+
+The parent walks the folders and decides from the state store (``state.py``) which files are
+unchanged; the others are cleaned in worker processes (``workers.py``), in input order. One bad file
+never stops a batch; an output that cannot be written (full disk, read-only folder) does, cleanly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import json
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from cleaner.errors import CleanerError, InputError, OutputError, ReadError
+from cleaner.pipeline import Options, finish, prepare
+from cleaner.rules import Catalog, load_catalog
+from cleaner.source import Skipped, output_owner, output_path, read_document, walk
+from cleaner.state import Record, StateStore, rules_key
+from cleaner.workers import Ready, default_jobs, ordered_map
+from cleaner.write import render, write_atomic
+
+STATUSES = ("cleaned", "unchanged", "empty", "skipped", "failed")
+DEFAULT_TIMEOUT = 30.0
+
+
+def display_path(path: Path | str) -> str:
+    """A path as text that can be printed: undecodable bytes of a file name shown as U+FFFD."""
+    return os.fsencode(path).decode("utf-8", errors="replace")
+
+
+@dataclass
+class Outcome:
+    """What happened to one input: a line of the ``--report`` manifest."""
+
+    path: str
+    status: str  # one of STATUSES
+    output: str | None = None
+    reason: str | None = None
+    chars_in: int = 0
+    chars_out: int = 0
+    extracted_chars: int = 0
+    site: str | None = None
+    rules: tuple[str, ...] = ()
+    fired: dict[str, int] = field(default_factory=dict)  # rule -> blocks it removed
+    record: Record | None = None  # what the state store keeps of it
+    fatal: bool = False  # the batch cannot go on (outputs cannot be written)
+
+    def manifest(self) -> dict[str, Any]:
+        line = dataclasses.asdict(self)
+        del line["record"], line["fatal"]
+        line["rules"] = list(self.rules)
+        return line
+
+
+@dataclass
+class Summary:
+    counts: Counter[str] = field(default_factory=Counter)
+    applied: Counter[str] = field(default_factory=Counter)  # rule set -> documents it applied to
+    fired: Counter[str] = field(default_factory=Counter)  # rule -> removals over the batch
+    elapsed: float = 0.0
+
+    def add(self, outcome: Outcome) -> None:
+        self.counts[outcome.status] += 1
+        if outcome.status in ("cleaned", "empty"):
+            self.applied.update(outcome.rules)
+            self.fired.update(outcome.fired)
+
+    @property
+    def failed(self) -> int:
+        return self.counts["failed"]
+
+    def line(self) -> str:
+        done = sum(self.counts.values())
+        rate = done / self.elapsed if self.elapsed else 0.0
+        parts = ", ".join(f"{status} {self.counts[status]}" for status in STATUSES)
+        return f"{parts} ({done} files in {self.elapsed:.1f} s, {rate:.1f} files/s)"
+
+
+@dataclass(frozen=True)
+class _Task:
+    path: Path
+    store_key: bytes
+    root: Path
+    previous: Record | None
+
+
+def clean(
+    paths: Sequence[Path],
+    options: Options | None = None,
+    *,
+    url: str | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    report: IO[str] | None = None,
+    on_outcome: Callable[[Outcome], None] | None = None,
+) -> Summary:
+    """Clean every input file under ``paths``, writing ``<stem>.clean.txt`` next to each.
+
+    Files unchanged since their output was written (same bytes, same rules, same cleaner) are skipped
+    unless ``force``. ``report`` receives one JSON line per input; ``on_outcome`` is called for each
+    input, in order. Raises RuleError before starting if a rule file is bad, and OutputError if outputs
+    cannot be written.
+    """
+    options = options or Options()
+    catalog = load_catalog(options.rules_dirs)
+    summary = Summary()
+    started = time.monotonic()
+    stores: dict[Path, StateStore] = {}
+    tasks = _tasks(paths, options, catalog, stores, force)
+    try:
+        with contextlib.closing(
+            ordered_map(
+                _clean_task,
+                tasks,
+                jobs=jobs or default_jobs(),
+                timeout=timeout,
+                initializer=_start_worker,
+                initargs=(options, url),
+            )
+        ) as results:
+            for task, result in results:
+                outcome = (
+                    result
+                    if isinstance(result, Outcome)
+                    else Outcome(display_path(task.path), "failed", reason=result.reason)
+                )
+                if isinstance(task, _Task):
+                    _remember(stores[task.root], task, outcome)
+                summary.add(outcome)
+                if report is not None:
+                    report.write(json.dumps(outcome.manifest(), ensure_ascii=False) + "\n")
+                if on_outcome is not None:
+                    on_outcome(outcome)
+                if outcome.fatal:
+                    raise OutputError(outcome.path, outcome.reason or "cannot write")
+    finally:
+        for store in stores.values():
+            store.close()
+        summary.elapsed = time.monotonic() - started
+    return summary
+
+
+def _tasks(
+    paths: Sequence[Path], options: Options, catalog: Catalog, stores: dict[Path, StateStore], force: bool
+) -> Iterator[_Task | Ready]:
+    for top in paths:
+        root = top if top.is_dir() else top.parent
+        for found in walk([top]):
+            if isinstance(found, Skipped):
+                status = "failed" if found.error else "skipped"
+                yield Ready(Outcome(display_path(found.path), status, reason=found.reason))
+                continue
+            owner = output_owner(found)
+            if owner != found:
+                reason = f"its output name is taken by {owner.name}"
+                yield Ready(Outcome(display_path(found), "skipped", reason=reason))
+                continue
+            if root not in stores:
+                stores[root] = StateStore(root)
+            store_key = os.fsencode(found.relative_to(root))
+            previous = None if force else stores[root].get(store_key)
+            if previous is not None and _unchanged(found, previous, catalog, options):
+                yield Ready(_unchanged_outcome(found, previous, options))
+            else:
+                yield _Task(found, store_key, root, previous)
+
+
+def _unchanged(path: Path, previous: Record, catalog: Catalog, options: Options) -> bool:
+    """True when neither the file, nor the rules that applied, nor cleaner changed (no reading needed)."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return False
+    return (
+        stat.st_size == previous.size
+        and stat.st_mtime_ns == previous.mtime_ns
+        and previous.routing == catalog.routing
+        and rules_key(previous.rulesets, catalog, options.key) == previous.rules_key
+        and _output_in_place(path, previous, options)
+    )
+
+
+def _output_in_place(path: Path, previous: Record, options: Options) -> bool:
+    return previous.status != "cleaned" or output_path(path, options.output_format).exists()
+
+
+def _unchanged_outcome(path: Path, previous: Record, options: Options, record: Record | None = None) -> Outcome:
+    output = display_path(output_path(path, options.output_format)) if previous.status == "cleaned" else None
+    return Outcome(display_path(path), "unchanged", output=output, reason=previous.reason, record=record)
+
+
+def _remember(store: StateStore, task: _Task, outcome: Outcome) -> None:
+    if outcome.record is not None:
+        store.put(task.store_key, outcome.record)
+    elif outcome.status == "failed" and task.previous is not None:
+        store.forget(task.store_key)
+
+
+# Worker side ------------------------------------------------------------------------------------------
+
+_worker_options = Options()
+_worker_url: str | None = None
+
+
+def _start_worker(options: Options, url: str | None) -> None:
+    global _worker_options, _worker_url
+    _worker_options, _worker_url = options, url
+    load_catalog(options.rules_dirs)
+
+
+def _clean_task(task: _Task) -> Outcome:
+    """Clean one file in a worker; every problem becomes an Outcome, never an exception."""
+    options, shown, previous = _worker_options, display_path(task.path), task.previous
+    catalog = load_catalog(options.rules_dirs)
+    record = None
+    try:
+        stat = os.stat(task.path)
+        doc = read_document(task.path, url=_worker_url, max_bytes=options.max_bytes)
+        record = Record(
+            size=stat.st_size,
+            mtime_ns=stat.st_mtime_ns,
+            sha256=hashlib.sha256(doc.raw).hexdigest(),
+            rules_key=rules_key((), catalog, options.key) or "",
+            routing=catalog.routing,
+            rulesets=(),
+            status="skipped",
+            reason=None,
+        )
+        same_bytes = previous is not None and previous.sha256 == record.sha256
+        if same_bytes and previous.status == "skipped":
+            return _unchanged_outcome(task.path, previous, options, dataclasses.replace(record, reason=previous.reason))
+        prepare(doc, options)
+        names = tuple(r.name for r in doc.rulesets)
+        record = dataclasses.replace(record, rules_key=rules_key(names, catalog, options.key) or "", rulesets=names)
+        if same_bytes and previous.rules_key == record.rules_key and _output_in_place(task.path, previous, options):
+            kept = dataclasses.replace(record, status=previous.status, reason=previous.reason)
+            return _unchanged_outcome(task.path, previous, options, kept)
+        finish(doc, options)
+    except ReadError as exc:
+        return Outcome(shown, "failed", reason=exc.problem)
+    except InputError as exc:
+        return Outcome(
+            shown, "skipped", reason=exc.problem, record=record and dataclasses.replace(record, reason=exc.problem)
+        )
+    except CleanerError as exc:
+        return Outcome(shown, "failed", reason=str(exc))
+    result = doc.result()
+    outcome = Outcome(
+        shown,
+        "empty",
+        reason=result.reason,
+        chars_in=result.chars_in,
+        extracted_chars=result.extracted_chars,
+        site=result.site,
+        rules=result.rules,
+        fired=dict(Counter(r.rule for r in result.removed)),
+    )
+    if not result.text:
+        outcome.record = dataclasses.replace(record, status="empty", reason=result.reason)
+        return outcome
+    target = output_path(task.path, options.output_format)
+    try:
+        write_atomic(target, render(result, options.output_format))
+    except OutputError as exc:
+        return dataclasses.replace(outcome, status="failed", reason=exc.problem, fatal=True)
+    outcome.status, outcome.output, outcome.chars_out = "cleaned", display_path(target), len(result.text)
+    outcome.record = dataclasses.replace(record, status="cleaned")
+    return outcome

@@ -1,0 +1,139 @@
+"""The document that flows through the stages, and the result handed back to callers.
+
+Pipeline: source -> decode -> resolve -> prune -> extract -> textrules -> write. Each stage reads and
+fills in fields of one ``Document``; every stage that removes something appends a ``Removal`` naming
+the rule that did it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+
+    from cleaner.rules import RuleSet
+
+Kind = Literal["html", "text"]
+
+# What a rule pattern is matched against: the line without list, quote or heading markers and without
+# Markdown emphasis, so that one pattern serves text dumps, trafilatura's text and its Markdown.
+_LEADING_MARKERS = re.compile(r"^(?:[-*+•·>#]+\s+|\d{1,3}[.)]\s+)+")
+_EMPHASIS = re.compile(r"(\*\*|\*)(?=\S)(.+?)(?<=\S)\1")
+
+
+def plain_form(line: str) -> str:
+    return _EMPHASIS.sub(r"\2", _LEADING_MARKERS.sub("", line.strip()))
+
+
+@dataclass(slots=True)
+class Block:
+    """One line of text: a paragraph, heading, list item or table row."""
+
+    text: str
+    gap: bool = False  # a blank line stood before it in the source
+    plain: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.plain:
+            self.plain = plain_form(self.text)
+
+
+def split_blocks(text: str) -> list[Block]:
+    """Blocks of a text: each non-blank line, remembering whether blank lines preceded it."""
+    blocks: list[Block] = []
+    gap = False
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped:
+            blocks.append(Block(stripped, gap=gap and bool(blocks)))
+            gap = False
+        else:
+            gap = True
+    return blocks
+
+
+def join_blocks(blocks: list[Block]) -> str:
+    if not blocks:
+        return ""
+    parts = [blocks[0].text]
+    for block in blocks[1:]:
+        parts.append("\n\n" if block.gap else "\n")
+        parts.append(block.text)
+    return "".join(parts) + "\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """A block taken out of the document, and the rule that took it (``ruleset:rule``)."""
+
+    rule: str
+    stage: Literal["html", "text", "extractor"]
+    text: str
+
+
+@dataclass
+class Document:
+    source: str  # a path, "<stdin>", or "file.jsonl:12": named in every message about this document
+    kind: Kind
+    raw: bytes = b""
+    url: str | None = None
+    site: str | None = None  # the host the rules were chosen for
+    site_source: str | None = None  # how the site was found: explicit, sidecar, canonical, og:url...
+    declared_charset: str | None = None  # from an HTTP header or a sidecar
+    content: str = ""  # the decoded input
+    encoding: str | None = None
+    encoding_source: str | None = None  # bom, http-header, meta, utf-8, detected
+    tree: HtmlElement | None = None
+    title: str | None = None
+    rulesets: tuple[RuleSet, ...] = ()
+    blocks: list[Block] = field(default_factory=list)
+    extracted_chars: int = 0  # length of the text before text rules
+    removed: list[Removal] = field(default_factory=list)
+    reason: str | None = None  # why there is no text, when there is none
+
+    def result(self) -> CleanResult:
+        return CleanResult(
+            text=join_blocks(self.blocks),
+            title=self.title,
+            url=self.url,
+            site=self.site,
+            rules=tuple(ruleset.name for ruleset in self.rulesets),
+            removed=tuple(self.removed),
+            encoding=self.encoding,
+            chars_in=len(self.content),
+            extracted_chars=self.extracted_chars,
+            reason=self.reason,
+        )
+
+
+@dataclass(frozen=True)
+class CleanResult:
+    """What cleaning one document gives: the article text and an account of what was removed."""
+
+    text: str  # the article body; for HTML input without the headline. Empty when ``reason`` is set.
+    title: str | None
+    url: str | None
+    site: str | None
+    rules: tuple[str, ...]  # names of the rule sets applied, in order
+    removed: tuple[Removal, ...]
+    encoding: str | None
+    chars_in: int
+    extracted_chars: int
+    reason: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "title": self.title,
+            "url": self.url,
+            "site": self.site,
+            "rules": list(self.rules),
+            "removed": [{"rule": r.rule, "stage": r.stage, "text": r.text} for r in self.removed],
+            "encoding": self.encoding,
+            "chars_in": self.chars_in,
+            "chars_out": len(self.text),
+            "reason": self.reason,
+        }

@@ -1,0 +1,127 @@
+"""The stages in order, and the public functions that run them on one document.
+
+source -> decode -> resolve -> prune -> extract -> textrules -> write
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from cleaner.decode import decode
+from cleaner.document import CleanResult, Document, split_blocks
+from cleaner.errors import InputError, NothingExtracted
+from cleaner.extract import extract, page_title
+from cleaner.prune import prune
+from cleaner.resolve import resolve
+from cleaner.rules import load_catalog
+from cleaner.source import DEFAULT_MAX_BYTES, document_from_bytes, output_path, read_document
+from cleaner.textrules import apply_text_rules
+from cleaner.write import render, write_atomic
+
+OutputFormat = Literal["txt", "json", "md"]
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to clean: shared by every document of a run."""
+
+    site_rules: bool = True  # False: only the generic rule sets
+    rules_dirs: tuple[Path, ...] = ()  # rule folders read after the shipped rules/
+    output_format: OutputFormat = "txt"
+    max_bytes: int = DEFAULT_MAX_BYTES
+    site: str | None = None  # force the site (a host) whatever the document says
+
+    @property
+    def key(self) -> str:
+        """What in these options changes outputs (rule folders count through their rule sets)."""
+        return f"{self.output_format} site_rules={self.site_rules} site={self.site} max={self.max_bytes}"
+
+
+def process(doc: Document, options: Options) -> Document:
+    """Run every stage but writing on ``doc``; raises CleanerError for input that cannot be cleaned."""
+    prepare(doc, options)
+    finish(doc, options)
+    return doc
+
+
+def prepare(doc: Document, options: Options) -> None:
+    """Decode, then resolve the site and the rule sets: what decides which rules apply."""
+    if max(len(doc.raw), len(doc.content)) > options.max_bytes:
+        raise InputError(doc.source, f"larger than the {options.max_bytes:,}-byte limit")
+    decode(doc)
+    if options.site:
+        doc.site, doc.site_source = options.site, "explicit"
+    doc.title = page_title(doc)
+    resolve(doc, load_catalog(options.rules_dirs), site_rules=options.site_rules)
+
+
+def finish(doc: Document, options: Options) -> None:
+    """Prune, extract and apply the text rules."""
+    if doc.kind == "html":
+        prune(doc)
+        extract(doc, markdown=options.output_format == "md")
+    else:
+        doc.blocks = split_blocks(doc.content)
+        doc.extracted_chars = len(doc.content)
+    apply_text_rules(doc)
+    if not doc.blocks and doc.reason is None:
+        doc.reason = "the rules removed all of the text"
+
+
+def clean_html(
+    html: str | bytes,
+    *,
+    url: str | None = None,
+    site_rules: bool = True,
+    rules_dirs: Sequence[Path] = (),
+) -> CleanResult:
+    """Clean one HTML page: the article text without its headline, and what was removed."""
+    return _clean(html, "html", url, Options(site_rules=site_rules, rules_dirs=tuple(rules_dirs)))
+
+
+def clean_text(
+    text: str,
+    *,
+    url: str | None = None,
+    site_rules: bool = True,
+    rules_dirs: Sequence[Path] = (),
+) -> CleanResult:
+    """Clean a plain-text dump of an article with the text rules alone."""
+    return _clean(text, "text", url, Options(site_rules=site_rules, rules_dirs=tuple(rules_dirs)))
+
+
+def clean_bytes(
+    data: bytes, *, source: str = "<stdin>", url: str | None = None, options: Options | None = None
+) -> CleanResult:
+    """Clean a document given as bytes whose kind is not known (standard input): HTML or text is sniffed."""
+    return process(document_from_bytes(data, source, url=url), options or Options()).result()
+
+
+def clean_file(path: str | Path, *, url: str | None = None, options: Options | None = None) -> Path:
+    """Clean one file and write ``<stem>.clean.txt`` (or .json, .md) next to it; returns that path.
+
+    Raises NothingExtracted, writing nothing, when no text is left.
+    """
+    options = options or Options()
+    path = Path(path)
+    doc = process(read_document(path, url=url, max_bytes=options.max_bytes), options)
+    result = doc.result()
+    if not result.text:
+        raise NothingExtracted(str(path), result.reason or "no text")
+    target = output_path(path, options.output_format)
+    write_atomic(target, render(result, options.output_format))
+    return target
+
+
+def _clean(content: str | bytes, kind: Literal["html", "text"], url: str | None, options: Options) -> CleanResult:
+    source = f"<{kind}>"
+    if isinstance(content, bytes):
+        doc = document_from_bytes(content, source, kind=kind, url=url)
+    else:
+        doc = Document(source=source, kind=kind, content=content, encoding="str", encoding_source="caller")
+        if url:
+            doc.url, doc.site_source = url, "explicit"
+    return process(doc, options).result()

@@ -1,0 +1,124 @@
+"""Stage 4: HTML rules, applied to the parsed page before the extractor sees it.
+
+A rule removes elements chosen by a CSS selector, an XPath or whole class/id tokens. Guards keep a
+broad rule from taking the article with it: an element that holds more than ``max_share`` of the
+page's text is the article, not boilerplate, and is kept. A rule set may also name the article
+``body``; everything outside it is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from cleaner.document import Document, Removal
+from cleaner.rules import HtmlRule
+
+# Never useful for text and often large: dropped first so text shares are measured on visible text.
+_INVISIBLE = etree.XPath("//script|//style|//noscript")
+_WITH_CLASS_OR_ID = etree.XPath("//*[@class or @id]")
+_LINK_TEXT = etree.XPath(".//a")
+_WORD_PARTS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+_KEEP_TAGS = frozenset({"html", "head", "body"})
+_WHITESPACE = re.compile(r"\s+")
+
+
+def prune(doc: Document) -> None:
+    """Apply the HTML rules of ``doc.rulesets`` to ``doc.tree``, recording each removal."""
+    tree = doc.tree
+    if tree is None:
+        return
+    for element in _INVISIBLE(tree):
+        element.drop_tree()
+    _keep_body_only(doc)
+    rules = [(ruleset, rule) for ruleset in doc.rulesets for rule in ruleset.html_rules]
+    if not rules:
+        return
+    page_chars = text_length(tree) or 1
+    tokens = _token_index(tree) if any(rule.tokens for _, rule in rules) else []
+    for ruleset, rule in rules:
+        for element in _outermost(_candidates(tree, rule, tokens)):
+            if not _attached(element, tree):
+                continue  # inside something an earlier rule removed
+            chars = text_length(element)
+            if not _passes_guards(element, rule, chars, page_chars):
+                continue
+            text = visible_text(element)
+            if text:
+                doc.removed.append(Removal(ruleset.qualified(rule.name), "html", text))
+            element.drop_tree()
+
+
+def text_length(element: HtmlElement) -> int:
+    """Characters of visible text, whitespace not counted."""
+    return len(_WHITESPACE.sub("", element.text_content()))
+
+
+def visible_text(element: HtmlElement) -> str:
+    """The element's text on one line, with a space wherever two text nodes meet."""
+    return _WHITESPACE.sub(" ", " ".join(element.itertext())).strip()
+
+
+def class_id_tokens(element: HtmlElement) -> set[str]:
+    """Whole class and id names, and their parts split at '-', '_' and camelCase, lower-cased."""
+    tokens: set[str] = set()
+    for name in f"{element.get('class', '')} {element.get('id', '')}".split():
+        tokens.add(name.lower())
+        tokens.update(part.lower() for part in _WORD_PARTS.findall(name))
+    return tokens
+
+
+def _attached(element: HtmlElement, root: HtmlElement) -> bool:
+    # A removed element still reports its old document through getroottree(); its ancestors tell the truth.
+    ancestors = list(element.iterancestors())
+    return (ancestors[-1] if ancestors else element) is root
+
+
+def _keep_body_only(doc: Document) -> None:
+    ruleset = next((r for r in reversed(doc.rulesets) if r.body is not None), None)
+    if ruleset is None or doc.tree is None:
+        return
+    matches = list(_outermost(ruleset.body(doc.tree)))
+    body = doc.tree.find("body")
+    if not matches or body is None:
+        return
+    for element in matches:
+        element.getparent().remove(element)
+        element.tail = None
+    outside = visible_text(body)
+    if outside:
+        doc.removed.append(Removal(ruleset.qualified("body"), "html", outside))
+    body.clear()
+    body.extend(matches)
+
+
+def _token_index(tree: HtmlElement) -> list[tuple[HtmlElement, set[str]]]:
+    return [(element, class_id_tokens(element)) for element in _WITH_CLASS_OR_ID(tree)]
+
+
+def _candidates(tree: HtmlElement, rule: HtmlRule, tokens: list[tuple[HtmlElement, set[str]]]) -> list[HtmlElement]:
+    if rule.xpath is not None:
+        return [e for e in rule.xpath(tree) if isinstance(e, HtmlElement)]
+    return [element for element, names in tokens if names & rule.tokens]
+
+
+def _outermost(elements: list[HtmlElement]) -> Iterator[HtmlElement]:
+    """The elements that are not inside another one of them, in document order."""
+    chosen = {id(e) for e in elements}
+    for element in elements:
+        if not any(id(ancestor) in chosen for ancestor in element.iterancestors()):
+            yield element
+
+
+def _passes_guards(element: HtmlElement, rule: HtmlRule, chars: int, page_chars: int) -> bool:
+    if element.tag in _KEEP_TAGS or chars > rule.max_share * page_chars:
+        return False
+    if rule.max_chars is not None and chars > rule.max_chars:
+        return False
+    if rule.min_link_share > 0:
+        link_chars = sum(text_length(a) for a in _LINK_TEXT(element))
+        return chars > 0 and link_chars >= rule.min_link_share * chars
+    return True

@@ -1,0 +1,66 @@
+"""Stage 3: which site a document comes from, and which rule sets apply to it.
+
+The URL comes from, in order: the caller (``--url``), a sidecar ``<name>.meta.json`` (read by the
+source stage), ``<link rel="canonical">``, then ``og:url``. A rule set applies when it is generic, when
+the host is one of its domains (subdomains included), or when the document carries its fingerprint:
+a ``<meta name="generator">`` value, a marker in the HTML, or a phrase in a text dump.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from cleaner.document import Document
+from cleaner.rules import Catalog, RuleSet
+
+_URL_SOURCES = (
+    ("canonical", "//link[@rel='canonical']/@href"),
+    ("og:url", "//meta[@property='og:url']/@content"),
+)
+
+
+def resolve(doc: Document, catalog: Catalog, *, site_rules: bool = True) -> None:
+    """Fill ``doc.url``, ``doc.site`` and ``doc.rulesets``."""
+    if doc.url is None and doc.tree is not None:
+        for source, xpath in _URL_SOURCES:
+            found = [v.strip() for v in doc.tree.xpath(xpath) if v.strip().startswith(("http://", "https://"))]
+            if found:
+                doc.url, doc.site_source = found[0], source
+                break
+    if doc.site is None and doc.url:
+        doc.site = host_of(doc.url)
+    if not site_rules:
+        doc.rulesets = catalog.generic
+        return
+    generator = ""
+    if doc.tree is not None:
+        generator = " ".join(doc.tree.xpath("//meta[@name='generator']/@content")).lower()
+    matched = [r for r in catalog.specific if _applies(r, doc, generator)]
+    if doc.site is None:
+        fingerprinted_site = next((r for r in matched if r.domains), None)
+        if fingerprinted_site is not None:
+            doc.site, doc.site_source = fingerprinted_site.domains[0], "fingerprint"
+    doc.rulesets = catalog.generic + tuple(matched)
+
+
+def host_of(url: str) -> str | None:
+    """Lower-case host without ``www.``; None for a URL without one."""
+    try:
+        host = urlsplit(url if "//" in url else f"//{url}").hostname
+    except ValueError:
+        return None
+    return host.removeprefix("www.") if host else None
+
+
+def domain_matches(host: str | None, domain: str) -> bool:
+    return host is not None and (host == domain or host.endswith("." + domain))
+
+
+def _applies(ruleset: RuleSet, doc: Document, generator: str) -> bool:
+    if any(domain_matches(doc.site, d) for d in ruleset.domains):
+        return True
+    if doc.kind == "text":
+        return any(marker in doc.content for marker in ruleset.text_markers)
+    return any(marker in doc.content for marker in ruleset.html_markers) or any(
+        g in generator for g in ruleset.generators
+    )

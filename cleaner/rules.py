@@ -1,0 +1,412 @@
+"""Rule files: loading, validation and the catalog the other stages consult.
+
+A rule set is one TOML file (format in rules/README.md). Files are validated completely when loaded:
+a syntax error, an unknown key, a wrong type, an invalid selector or regex is a ``RuleError`` naming
+the file and the key. Phrase lists (``lang/*.toml``) are shared by all rule files through ``{{class}}``
+placeholders in patterns, so adding a language is a data change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache, cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+import cssselect
+from lxml import etree
+
+from cleaner.errors import RuleError, translated
+
+Position = Literal["any", "head", "tail", "ends"]
+
+_PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
+_CSS = cssselect.HTMLTranslator()
+_DEFAULT_WITHIN = 5
+_DEFAULT_MAX_SHARE = 0.5  # never remove an element holding more than half of the page's text
+
+
+@dataclass(frozen=True)
+class HtmlRule:
+    """Elements to remove before extraction, with guards against removing the article itself."""
+
+    name: str
+    xpath: etree.XPath | None  # from ``select`` (CSS) or ``xpath``
+    tokens: frozenset[str]  # whole class/id tokens (split on space, '-' and '_')
+    max_share: float  # skip an element holding more than this share of the page's text
+    min_link_share: float  # only remove elements whose text is at least this share link text
+    max_chars: int | None  # only remove elements with at most this many characters of text
+
+
+@dataclass(frozen=True)
+class TextRule:
+    """A rule applied to the blocks (lines) of the extracted text."""
+
+    name: str
+    action: Literal["drop", "cut", "repeat"]
+    regex: re.Pattern[str] | None  # None for ``repeat``
+    position: Position
+    within: int | None  # blocks from the head, the tail, or either end
+    share: float | None  # or share of the characters from there
+    max_chars: int | None
+    min_chars: int
+    side: Literal["after", "before"]  # for ``cut``: the rest removed with the marker
+    rest_is_list: bool  # for ``cut``: only when no block of that rest reads as a sentence of prose
+
+
+@dataclass(frozen=True)
+class RuleTest:
+    """A self-test: cleaning ``sample`` must keep ``contains`` and remove ``not_contains``."""
+
+    sample: Path
+    url: str | None
+    contains: tuple[str, ...]
+    not_contains: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    name: str
+    path: Path
+    description: str
+    always: bool  # generic: applies to every document, also with site rules off
+    domains: tuple[str, ...]
+    generators: tuple[str, ...]  # lower-case substrings of <meta name="generator">
+    html_markers: tuple[str, ...]  # substrings of the raw HTML
+    text_markers: tuple[str, ...]  # substrings of a text dump
+    body: etree.XPath | None
+    html_rules: tuple[HtmlRule, ...]
+    text_rules: tuple[TextRule, ...]
+    tests: tuple[RuleTest, ...]
+    digest: str  # changes whenever anything that affects output changes
+
+    @property
+    def kind(self) -> str:
+        if self.always:
+            return "generic"
+        return "site" if self.domains else "platform"
+
+    def qualified(self, rule_name: str) -> str:
+        return f"{self.name}:{rule_name}"
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Every loaded rule set, generic ones first, in a fixed order."""
+
+    rulesets: tuple[RuleSet, ...]
+
+    @cached_property
+    def generic(self) -> tuple[RuleSet, ...]:
+        return tuple(r for r in self.rulesets if r.always)
+
+    @cached_property
+    def specific(self) -> tuple[RuleSet, ...]:
+        return tuple(r for r in self.rulesets if not r.always)
+
+    @cached_property
+    def by_name(self) -> dict[str, RuleSet]:
+        return {r.name: r for r in self.rulesets}
+
+    @cached_property
+    def routing(self) -> str:
+        """Digest of what decides which rule sets apply to a document: their names and match sections."""
+        lines = [
+            repr((r.name, r.always, r.domains, r.generators, r.html_markers, r.text_markers)) for r in self.rulesets
+        ]
+        return _sha256("\n".join(lines).encode())
+
+
+def shipped_rules_dir() -> Path:
+    """The rules/ folder: packaged inside cleaner/ in a wheel, at the repository root in a checkout."""
+    packaged = Path(__file__).parent / "rules"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "rules"
+
+
+@cache
+def load_catalog(extra_dirs: tuple[Path, ...] = (), *, shipped: bool = True) -> Catalog:
+    """Load the shipped rules, then each extra folder; a later rule set replaces one of the same name."""
+    dirs = ((shipped_rules_dir(),) if shipped else ()) + tuple(extra_dirs)
+    for folder in dirs:
+        if not folder.is_dir():
+            raise RuleError(str(folder), "rules folder not found")
+    phrases = _load_phrases(dirs)
+    by_name: dict[str, RuleSet] = {}
+    for folder in dirs:
+        for path in rule_files(folder):
+            ruleset = load_ruleset(path, phrases)
+            by_name[ruleset.name] = ruleset
+    ordered = sorted(by_name.values(), key=lambda r: (not r.always, r.kind != "platform", r.name))
+    return Catalog(tuple(ordered))
+
+
+def rule_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*.toml") if "lang" not in p.relative_to(folder).parts[:-1])
+
+
+@dataclass(frozen=True)
+class Phrases:
+    classes: dict[str, tuple[str, ...]]
+    digest: str
+
+
+def _load_phrases(dirs: Iterable[Path]) -> Phrases:
+    classes: dict[str, list[str]] = {}
+    hasher = hashlib.sha256()
+    for folder in dirs:
+        for path in sorted((folder / "lang").glob("*.toml")):
+            data = _read_toml(path)
+            hasher.update(path.read_bytes())
+            _check_keys(data, {"language", "name", "phrases"}, path, "")
+            table = data.get("phrases", {})
+            _expect(table, dict, path, "phrases")
+            for cls, items in table.items():
+                key = f"phrases.{cls}"
+                _expect_strings(items, path, key)
+                for index, phrase in enumerate(items):
+                    with translated(f"{path}: {key}[{index}]", RuleError):
+                        re.compile(phrase)
+                bucket = classes.setdefault(cls, [])
+                bucket.extend(p for p in items if p not in bucket)
+    return Phrases({k: tuple(v) for k, v in classes.items()}, hasher.hexdigest())
+
+
+def load_ruleset(path: Path, phrases: Phrases | None = None) -> RuleSet:
+    """Load and validate one rule file; ``RuleError`` names the file, the key and the problem."""
+    phrases = phrases or Phrases({}, "")
+    data = _read_toml(path)
+    _check_keys(data, {"name", "description", "match", "html", "text", "test"}, path, "")
+    match = data.get("match", {})
+    _expect(match, dict, path, "match")
+    _check_keys(match, {"always", "domains", "generator", "html_markers", "text_markers"}, path, "match")
+    html = data.get("html", {})
+    _expect(html, dict, path, "html")
+    _check_keys(html, {"body", "remove"}, path, "html")
+    text = data.get("text", {})
+    _expect(text, dict, path, "text")
+    _check_keys(text, {"drop", "cut", "repeat"}, path, "text")
+
+    always = _get(match, "always", bool, path, "match", False)
+    domains = tuple(d.lower().removeprefix("www.") for d in _strings(match, "domains", path, "match"))
+    generators = tuple(g.lower() for g in _strings(match, "generator", path, "match"))
+    html_markers = _strings(match, "html_markers", path, "match")
+    text_markers = _strings(match, "text_markers", path, "match")
+    if not (always or domains or generators or html_markers or text_markers):
+        raise RuleError(str(path), "match: says nothing to match (give domains, a fingerprint or always = true)")
+
+    uses_phrases = False
+
+    def pattern(value: Any, key: str) -> re.Pattern[str]:
+        nonlocal uses_phrases
+        _expect(value, str, path, key)
+        expanded, used = _expand(value, phrases, path, key)
+        uses_phrases |= used
+        with translated(f"{path}: {key}", RuleError):
+            return re.compile(expanded)
+
+    body_selector = _get(html, "body", str, path, "html", None)
+    body = _compile_css(body_selector, path, "html.body") if body_selector else None
+    html_rules = tuple(
+        _html_rule(entry, path, f"html.remove[{i}]") for i, entry in enumerate(_tables(html, "remove", path, "html"))
+    )
+    text_rules = tuple(
+        _text_rule(entry, action, path, f"text.{action}[{i}]", pattern)
+        for action in ("drop", "cut", "repeat")
+        for i, entry in enumerate(_tables(text, action, path, "text"))
+    )
+    _check_unique_names([r.name for r in html_rules + text_rules], path)
+    tests = tuple(_test(entry, path, f"test[{i}]") for i, entry in enumerate(_tables(data, "test", path, "")))
+    digest = _sha256(path.read_bytes() + (phrases.digest.encode() if uses_phrases else b""))
+    return RuleSet(
+        name=_get(data, "name", str, path, "", path.stem),
+        path=path,
+        description=_get(data, "description", str, path, "", ""),
+        always=always,
+        domains=domains,
+        generators=generators,
+        html_markers=html_markers,
+        text_markers=text_markers,
+        body=body,
+        html_rules=html_rules,
+        text_rules=text_rules,
+        tests=tests,
+        digest=digest,
+    )
+
+
+def _html_rule(entry: dict[str, Any], path: Path, where: str) -> HtmlRule:
+    _check_keys(
+        entry, {"name", "select", "xpath", "tokens", "max_share", "min_link_share", "max_chars", "note"}, path, where
+    )
+    given = [k for k in ("select", "xpath", "tokens") if k in entry]
+    if len(given) != 1:
+        raise RuleError(str(path), f"{where}: give exactly one of select, xpath or tokens")
+    xpath = None
+    if "select" in entry:
+        xpath = _compile_css(_get(entry, "select", str, path, where), path, f"{where}.select")
+    elif "xpath" in entry:
+        expression = _get(entry, "xpath", str, path, where)
+        with translated(f"{path}: {where}.xpath", RuleError):
+            xpath = etree.XPath(expression)
+    tokens = frozenset(t.lower() for t in _strings(entry, "tokens", path, where))
+    return HtmlRule(
+        name=_name(entry, path, where),
+        xpath=xpath,
+        tokens=tokens,
+        max_share=_fraction(entry, "max_share", path, where, _DEFAULT_MAX_SHARE),
+        min_link_share=_fraction(entry, "min_link_share", path, where, 0.0),
+        max_chars=_positive(entry, "max_chars", path, where),
+    )
+
+
+def _text_rule(entry: dict[str, Any], action: str, path: Path, where: str, pattern: Any) -> TextRule:
+    keys = {"name", "position", "within", "share", "max_chars", "min_chars", "note"}
+    keys |= {"pattern"} if action != "repeat" else set()
+    keys |= {"side", "rest_is_list"} if action == "cut" else set()
+    _check_keys(entry, keys, path, where)
+    if action != "repeat" and "pattern" not in entry:
+        raise RuleError(str(path), f"{where}.pattern: missing")
+    position = _get(entry, "position", str, path, where, "any")
+    if position not in ("any", "head", "tail", "ends"):
+        raise RuleError(str(path), f"{where}.position: must be any, head, tail or ends, not {position!r}")
+    within = _positive(entry, "within", path, where)
+    share = _fraction(entry, "share", path, where, None)
+    if within is not None and share is not None:
+        raise RuleError(str(path), f"{where}: give within or share, not both")
+    if position == "any" and (within is not None or share is not None):
+        raise RuleError(str(path), f"{where}: within and share need position = head, tail or ends")
+    if position != "any" and within is None and share is None:
+        within = _DEFAULT_WITHIN
+    side = _get(entry, "side", str, path, where, "after")
+    if side not in ("after", "before"):
+        raise RuleError(str(path), f"{where}.side: must be after or before, not {side!r}")
+    return TextRule(
+        name=_name(entry, path, where),
+        action=action,  # type: ignore[arg-type]
+        regex=pattern(entry["pattern"], f"{where}.pattern") if action != "repeat" else None,
+        position=position,  # type: ignore[arg-type]
+        within=within,
+        share=share,
+        max_chars=_positive(entry, "max_chars", path, where),
+        min_chars=_positive(entry, "min_chars", path, where) or 0,
+        side=side,  # type: ignore[arg-type]
+        rest_is_list=_get(entry, "rest_is_list", bool, path, where, False),
+    )
+
+
+def _test(entry: dict[str, Any], path: Path, where: str) -> RuleTest:
+    _check_keys(entry, {"sample", "url", "contains", "not_contains"}, path, where)
+    sample = _get(entry, "sample", str, path, where)
+    return RuleTest(
+        sample=(path.parent / sample).resolve(),
+        url=_get(entry, "url", str, path, where, None),
+        contains=_strings(entry, "contains", path, where),
+        not_contains=_strings(entry, "not_contains", path, where),
+    )
+
+
+def _expand(value: str, phrases: Phrases, path: Path, key: str) -> tuple[str, bool]:
+    used = False
+
+    def alternation(m: re.Match[str]) -> str:
+        nonlocal used
+        cls = m.group(1)
+        if cls not in phrases.classes:
+            known = ", ".join(sorted(phrases.classes)) or "none loaded"
+            raise RuleError(str(path), f"{key}: unknown phrase class {{{{{cls}}}}} (known: {known})")
+        used = True
+        return "(?:" + "|".join(phrases.classes[cls]) + ")"
+
+    return _PLACEHOLDER.sub(alternation, value), used
+
+
+def _compile_css(selector: str, path: Path, key: str) -> etree.XPath:
+    with translated(f"{path}: {key}", RuleError):
+        return etree.XPath(_CSS.css_to_xpath(selector))
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    with translated(str(path), RuleError):
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def _check_keys(table: dict[str, Any], allowed: set[str], path: Path, where: str) -> None:
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        key = f"{where}.{unknown[0]}" if where else unknown[0]
+        raise RuleError(str(path), f"{key}: unknown key (expected one of: {', '.join(sorted(allowed))})")
+
+
+def _expect(value: Any, kind: type, path: Path, key: str) -> None:
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        names = {str: "a string", dict: "a table", list: "a list", bool: "true or false", int: "an integer"}
+        raise RuleError(str(path), f"{key}: must be {names.get(kind, kind.__name__)}, not {value!r}")
+
+
+def _get(table: dict[str, Any], key: str, kind: type, path: Path, where: str, default: Any = ...) -> Any:
+    full = f"{where}.{key}" if where else key
+    if key not in table:
+        if default is ...:
+            raise RuleError(str(path), f"{full}: missing")
+        return default
+    _expect(table[key], kind, path, full)
+    return table[key]
+
+
+def _strings(table: dict[str, Any], key: str, path: Path, where: str) -> tuple[str, ...]:
+    full = f"{where}.{key}" if where else key
+    value = table.get(key, [])
+    _expect_strings(value, path, full)
+    return tuple(value)
+
+
+def _expect_strings(value: Any, path: Path, key: str) -> None:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise RuleError(str(path), f"{key}: must be a list of non-empty strings")
+
+
+def _tables(table: dict[str, Any], key: str, path: Path, where: str) -> list[dict[str, Any]]:
+    full = f"{where}.{key}" if where else key
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise RuleError(str(path), f"{full}: must be an array of tables ([[{full}]])")
+    return value
+
+
+def _name(entry: dict[str, Any], path: Path, where: str) -> str:
+    name = _get(entry, "name", str, path, where)
+    if not re.fullmatch(r"[\w.-]+", name):
+        raise RuleError(str(path), f"{where}.name: use letters, digits, '-', '_' or '.', not {name!r}")
+    return name
+
+
+def _check_unique_names(names: Sequence[str], path: Path) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise RuleError(str(path), f"rule name {name!r} is used twice")
+        seen.add(name)
+
+
+def _positive(entry: dict[str, Any], key: str, path: Path, where: str) -> int | None:
+    value = _get(entry, key, int, path, where, None)
+    if value is not None and value < 1:
+        raise RuleError(str(path), f"{where}.{key}: must be at least 1")
+    return value
+
+
+def _fraction(entry: dict[str, Any], key: str, path: Path, where: str, default: float | None) -> Any:
+    if key not in entry:
+        return default
+    value = entry[key]
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise RuleError(str(path), f"{where}.{key}: must be a number from 0 to 1, not {value!r}")
+    return float(value)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

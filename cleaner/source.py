@@ -1,0 +1,206 @@
+"""Stage 1: where documents come from: files (plain or gzipped), folders, standard input.
+
+Which files are inputs: ``.html``, ``.htm``, ``.xhtml`` and ``.txt``, optionally gzipped. Never inputs:
+cleaner's own outputs (``*.clean.txt``, ``.clean.json``, ``.clean.md``), fetch sidecars
+(``*.meta.json``), expected outputs of samples (``*.expected.txt``) and temporary files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from cleaner.document import Document, Kind
+from cleaner.errors import InputError, ReadError, translated
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # an article page is far smaller; bigger inputs are refused
+_KINDS: dict[str, Kind] = {".html": "html", ".htm": "html", ".xhtml": "html", ".txt": "text"}
+OUTPUT_SUFFIXES = {"txt": ".clean.txt", "json": ".clean.json", "md": ".clean.md"}
+_NOT_INPUTS = (*OUTPUT_SUFFIXES.values(), ".meta.json", ".expected.txt")
+TEMP_MARK = ".cleaner-tmp"  # in the names of files being written; never inputs, removed if left over
+_CHUNK = 1 << 16
+
+
+def kind_of(path: Path) -> Kind | None:
+    """The kind of an input file, or None when the file is not an input."""
+    name = path.name.lower()
+    if name.startswith(".") or TEMP_MARK in name or name.endswith(_NOT_INPUTS):
+        return None
+    return _KINDS.get(Path(name.removesuffix(".gz")).suffix)
+
+
+def stem_of(path: Path) -> str:
+    """``page.html.gz`` -> ``page``: the name outputs and sidecars are derived from."""
+    name = path.name
+    name = name[:-3] if name.lower().endswith(".gz") else name
+    return name.rsplit(".", 1)[0] if "." in name else name
+
+
+def output_path(path: Path, output_format: str = "txt") -> Path:
+    return path.with_name(stem_of(path) + OUTPUT_SUFFIXES[output_format])
+
+
+def sidecar_path(path: Path) -> Path:
+    return path.with_name(stem_of(path) + ".meta.json")
+
+
+def read_document(path: Path, *, url: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """A document from a file, with the URL and charset of its sidecar when it has one."""
+    kind = kind_of(path) or "html"
+    raw = read_bytes(path, max_bytes)
+    doc = Document(source=str(path), kind=kind, raw=raw)
+    if url:
+        doc.url, doc.site_source = url, "explicit"
+    meta = read_sidecar(path)
+    if meta:
+        if not doc.url:
+            found = meta.get("final_url") or meta.get("url")
+            if isinstance(found, str) and found:
+                doc.url, doc.site_source = found, "sidecar"
+        doc.declared_charset = charset_of(meta.get("content_type"))
+    return doc
+
+
+def document_from_bytes(data: bytes, source: str, *, kind: Kind | None = None, url: str | None = None) -> Document:
+    """A document from bytes read elsewhere (stdin, a JSONL field); the kind is sniffed if not given."""
+    doc = Document(source=source, kind=kind or sniff_kind(data), raw=data)
+    if url:
+        doc.url, doc.site_source = url, "explicit"
+    return doc
+
+
+def sniff_kind(data: bytes) -> Kind:
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    markup = (b"<!doctype", b"<html", b"<head", b"<body", b"<meta", b"<div", b"<p>", b"<article", b"<?xml")
+    return "html" if head.startswith(markup) or b"<body" in head or b"<html" in head else "text"
+
+
+def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The file's bytes, gunzipped if it is gzip; InputError beyond ``max_bytes`` (also after inflating),
+    ReadError when the file cannot be read at all."""
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise ReadError(str(path), f"cannot read: {exc.strerror or exc}") from exc
+    with translated(str(path), ReadError), handle:
+        data = handle.read(max_bytes + 1)
+        if path.name.lower().endswith(".gz") or data[:2] == b"\x1f\x8b":
+            with translated(str(path)):
+                return _gunzip(data, handle, path, max_bytes)
+    if len(data) > max_bytes:
+        raise InputError(str(path), f"larger than the {max_bytes:,}-byte limit")
+    return data
+
+
+def _gunzip(head: bytes, handle, path: Path, max_bytes: int) -> bytes:
+    """Inflate in bounded steps so that a small bomb cannot expand past ``max_bytes`` in memory."""
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    out = bytearray()
+    pending = head
+    while pending:
+        out += inflater.decompress(pending, max_bytes + 1 - len(out))
+        while inflater.unconsumed_tail and len(out) <= max_bytes:
+            out += inflater.decompress(inflater.unconsumed_tail, max_bytes + 1 - len(out))
+        if len(out) > max_bytes:
+            raise InputError(str(path), f"inflates to more than the {max_bytes:,}-byte limit")
+        pending = handle.read(_CHUNK)
+    if not inflater.eof:
+        raise InputError(str(path), "truncated gzip data")
+    return bytes(out)
+
+
+def read_sidecar(path: Path) -> dict | None:
+    """The sidecar's JSON object, or None when there is none or it cannot be read."""
+    sidecar = sidecar_path(path)
+    try:
+        data = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def charset_of(content_type: object) -> str | None:
+    if not isinstance(content_type, str):
+        return None
+    for part in content_type.split(";")[1:]:
+        key, _, value = part.partition("=")
+        if key.strip().lower() == "charset" and value.strip():
+            return value.strip().strip("\"'")
+    return None
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A path met while walking that is not cleaned, and why; ``error`` when it could not be read."""
+
+    path: Path
+    reason: str
+    error: bool = False
+
+
+def output_owner(path: Path) -> Path:
+    """The input that owns ``path``'s output name: ``page.html`` and ``page.txt`` both map to
+    ``page.clean.txt``, and only the first in a fixed order of suffixes may write it."""
+    stem = stem_of(path)
+    for suffix in _KINDS:
+        for candidate in (path.with_name(stem + suffix), path.with_name(stem + suffix + ".gz")):
+            if candidate == path or candidate.is_file():
+                return candidate
+    return path
+
+
+def walk(paths: list[Path]) -> Iterator[Path | Skipped]:
+    """Input files under ``paths``, depth first, streamed in the file system's own order (stable for
+    an unchanged folder; sorting would hold a whole folder's names in memory).
+
+    Only regular files are yielded. Symlinks met inside a folder are never followed: a target inside
+    the folder is cleaned where it really is, one outside is not cleaned. FIFOs, sockets and devices
+    are reported as skipped, never opened (opening a FIFO blocks forever).
+    """
+    for top in paths:
+        if top.is_dir():
+            yield from _walk_dir(top)
+        elif top.exists():
+            yield _check_file(top)
+        else:
+            yield Skipped(top, "no such file or folder", error=True)
+
+
+def _walk_dir(folder: Path) -> Iterator[Path | Skipped]:
+    try:
+        entries = os.scandir(folder)
+    except OSError as exc:
+        yield Skipped(folder, f"cannot list folder: {exc.strerror}", error=True)
+        return
+    with entries:
+        yield from _walk_entries(entries)
+
+
+def _walk_entries(entries: Iterator[os.DirEntry[str]]) -> Iterator[Path | Skipped]:
+    for entry in entries:
+        path = Path(entry.path)
+        try:
+            if entry.is_symlink():
+                if kind_of(path):
+                    yield Skipped(path, "symlink, not followed")
+            elif entry.is_dir(follow_symlinks=False):
+                yield from _walk_dir(path)
+            elif kind_of(path):
+                yield _check_file(path)
+        except OSError as exc:
+            yield Skipped(path, exc.strerror or str(exc), error=True)
+
+
+def _check_file(path: Path) -> Path | Skipped:
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        return Skipped(path, exc.strerror or str(exc), error=True)
+    if not stat.S_ISREG(mode):
+        return Skipped(path, "not a regular file (FIFO, socket or device)")
+    return path

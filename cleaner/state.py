@@ -1,0 +1,113 @@
+"""What a batch run remembers, so that a re-run only cleans what changed.
+
+One SQLite file per folder given to ``cleaner clean`` (``.cleaner-state.sqlite``), one row per input
+(keyed by its path relative to that folder, as bytes, so that any file name can be stored):
+the raw file's size, mtime and SHA-256, and the key of what produced its output (cleaner and
+trafilatura versions, options, and the digest of each rule set applied). A row is written only after
+its output is in place, so a run killed at any moment leaves rows that are true; what it did not
+record is simply redone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+from cleaner.rules import Catalog
+from cleaner.version import __version__
+
+STATE_NAME = ".cleaner-state.sqlite"
+_COMMIT_EVERY = 2.0  # seconds: rows not yet committed are only redone after a crash
+_SCHEMA = """
+create table if not exists files (
+    path blob primary key,
+    size integer not null,
+    mtime_ns integer not null,
+    sha256 text not null,
+    rules_key text not null,
+    routing text not null,
+    rulesets text not null,
+    status text not null,
+    reason text
+)
+"""
+
+
+@dataclass(frozen=True)
+class Record:
+    """How one input was last handled."""
+
+    size: int
+    mtime_ns: int
+    sha256: str
+    rules_key: str
+    routing: str  # the catalog's routing digest when the rule sets were chosen
+    rulesets: tuple[str, ...]
+    status: str  # cleaned, empty or skipped: failures are not recorded, so they are retried
+    reason: str | None
+
+
+def rules_key(rulesets: Iterable[str], catalog: Catalog, options_key: str) -> str | None:
+    """The key of cleaning with these rule sets now; None if one of them no longer exists."""
+    digests = []
+    for name in rulesets:
+        ruleset = catalog.by_name.get(name)
+        if ruleset is None:
+            return None
+        digests.append(f"{name}={ruleset.digest}")
+    return _sha256("\n".join([_SOFTWARE, options_key, *digests]))
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+_SOFTWARE = f"cleaner {__version__} trafilatura {version('trafilatura')}"
+
+
+class StateStore:
+    """The state of one folder; rows are keyed by path relative to it."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._db = sqlite3.connect(root / STATE_NAME, isolation_level=None)
+        self._db.execute("pragma journal_mode=wal")
+        self._db.execute("pragma synchronous=normal")
+        self._db.execute(_SCHEMA)
+        self._db.execute("begin")
+        self._last_commit = time.monotonic()
+
+    def get(self, key: bytes) -> Record | None:
+        row = self._db.execute(
+            "select size, mtime_ns, sha256, rules_key, routing, rulesets, status, reason from files where path = ?",
+            (key,),
+        ).fetchone()
+        if row is None:
+            return None
+        return Record(*row[:5], tuple(json.loads(row[5])), *row[6:])
+
+    def put(self, key: bytes, record: Record) -> None:
+        values = asdict(record)
+        values["rulesets"] = json.dumps(list(record.rulesets))
+        self._db.execute(
+            "insert or replace into files values"
+            " (:path, :size, :mtime_ns, :sha256, :rules_key, :routing, :rulesets, :status, :reason)",
+            {"path": key, **values},
+        )
+        if time.monotonic() - self._last_commit > _COMMIT_EVERY:
+            self._db.execute("commit")
+            self._db.execute("begin")
+            self._last_commit = time.monotonic()
+
+    def forget(self, key: bytes) -> None:
+        self._db.execute("delete from files where path = ?", (key,))
+
+    def close(self) -> None:
+        self._db.execute("commit")
+        self._db.close()

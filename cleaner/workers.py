@@ -1,0 +1,112 @@
+"""Worker processes for batch runs: results in input order, bounded memory, no task can stop a batch.
+
+pebble runs each task in a worker process with a deadline, and replaces a worker that crashes or is
+killed for running late; the task then yields a ``Failure`` instead of a result. At most ``4 * jobs``
+tasks are in flight, so memory does not grow with the number of tasks, and results are yielded in the
+order the tasks came in, so a run's report does not depend on worker timing.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from typing import Any
+
+from pebble import ProcessExpired, ProcessPool
+
+_WINDOW_PER_JOB = 4
+
+
+@dataclass(frozen=True)
+class Ready:
+    """A result known without a worker (for example a file found unchanged); keeps its place in line."""
+
+    value: Any
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A task that gave no result: its worker crashed, was killed, or ran past the deadline."""
+
+    reason: str
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def ordered_map(
+    function: Callable[[Any], Any],
+    tasks: Iterable[Any],
+    *,
+    jobs: int,
+    timeout: float | None,
+    initializer: Callable[..., None] | None = None,
+    initargs: tuple[Any, ...] = (),
+) -> Iterator[tuple[Any, Any]]:
+    """Yield ``(task, function(task) or Failure)`` for each task, in order; ``Ready`` tasks pass through."""
+    pool = ProcessPool(
+        max_workers=jobs, initializer=_worker_setup, initargs=(initializer, initargs), context=_context()
+    )
+    pending: deque[tuple[Any, Future | None]] = deque()
+    try:
+        for task in tasks:
+            future = None if isinstance(task, Ready) else pool.schedule(function, args=(task,), timeout=timeout)
+            pending.append((task, future))
+            while pending and (len(pending) >= jobs * _WINDOW_PER_JOB or _done(pending[0][1])):
+                yield _result(*pending.popleft(), timeout)
+        while pending:
+            yield _result(*pending.popleft(), timeout)
+    except BaseException:
+        pool.stop()
+        pool.join()
+        raise
+    pool.close()
+    pool.join()
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    # forkserver: workers are forked from a clean single-threaded process that has already imported
+    # the pipeline (fork from the threaded parent could deadlock; spawn would re-import per worker).
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context()
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["cleaner.pipeline"])
+    return context
+
+
+def _done(future: Future | None) -> bool:
+    return future is None or future.done()
+
+
+def _result(task: Any, future: Future | None, timeout: float | None) -> tuple[Any, Any]:
+    if future is None:
+        return task, task.value
+    try:
+        return task, future.result()
+    except FutureTimeout:
+        return task, Failure(f"timed out after {timeout:g} s; its worker was replaced")
+    except ProcessExpired as exc:
+        how = f"killed by signal {-exc.exitcode}" if exc.exitcode and exc.exitcode < 0 else f"exit code {exc.exitcode}"
+        return task, Failure(f"worker process died ({how}); it was replaced")
+    except Exception as exc:  # a bug in cleaner: reported for this task, the batch goes on
+        return task, Failure(f"internal error: {type(exc).__name__}: {exc}")
+
+
+def _worker_setup(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
+    # Ctrl-C reaches the whole process group: the parent alone decides what happens. SIGTERM (sent when
+    # the pool stops) unwinds normally, so that a half-written temporary file is removed.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_on_term)
+    if initializer is not None:
+        initializer(*initargs)
+
+
+def _exit_on_term(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)

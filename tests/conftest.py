@@ -1,0 +1,42 @@
+"""Shared helpers: tests run the real CLI in a real process, on copies of real sample files."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+
+
+def run_cli(*args: str | os.PathLike, stdin: bytes | None = None, cwd: Path | None = None, timeout: float = 120):
+    """Run ``python -m cleaner ARGS`` and return the completed process (text decoded leniently)."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "cleaner", *map(str, args)],
+        input=stdin,
+        capture_output=True,
+        cwd=cwd,
+        timeout=timeout,
+        check=False,
+    )
+    completed.stdout_text = completed.stdout.decode("utf-8", "replace")
+    completed.stderr_text = completed.stderr.decode("utf-8", "replace")
+    return completed
+
+
+def paragraphs(text: str) -> list[str]:
+    """Paragraphs as a reader sees them: blocks between blank lines, whitespace normalised."""
+    return [" ".join(block.split()) for block in text.split("\n\n") if block.strip()]
+
+
+@pytest.fixture
+def samples_copy(tmp_path: Path) -> Path:
+    """A writable copy of samples/ (tests never write into the repository)."""
+    target = tmp_path / "samples"
+    shutil.copytree(SAMPLES, target, ignore=shutil.ignore_patterns("*.clean.*", ".cleaner-state*"))
+    return target
