@@ -14,7 +14,7 @@ import json
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -29,6 +29,7 @@ from cleaner.write import render, write_atomic
 
 STATUSES = ("cleaned", "unchanged", "empty", "skipped", "failed")
 DEFAULT_TIMEOUT = 30.0
+COLLAPSE_SHARE = 0.5  # text rules removing more than this share of the extracted text is suspicious
 
 
 def display_path(path: Path | str) -> str:
@@ -50,6 +51,7 @@ class Outcome:
     site: str | None = None
     rules: tuple[str, ...] = ()
     fired: dict[str, int] = field(default_factory=dict)  # rule -> blocks it removed
+    collapsed: bool = False  # over-stripping guard: the text rules removed most of the extracted text
     record: Record | None = None  # what the state store keeps of it
     fatal: bool = False  # the batch cannot go on (outputs cannot be written)
 
@@ -63,12 +65,14 @@ class Outcome:
 @dataclass
 class Summary:
     counts: Counter[str] = field(default_factory=Counter)
+    collapsed: int = 0  # documents flagged by the over-stripping guard
     applied: Counter[str] = field(default_factory=Counter)  # rule set -> documents it applied to
     fired: Counter[str] = field(default_factory=Counter)  # rule -> removals over the batch
     elapsed: float = 0.0
 
     def add(self, outcome: Outcome) -> None:
         self.counts[outcome.status] += 1
+        self.collapsed += outcome.collapsed
         if outcome.status in ("cleaned", "empty"):
             self.applied.update(outcome.rules)
             self.fired.update(outcome.fired)
@@ -81,7 +85,8 @@ class Summary:
         done = sum(self.counts.values())
         rate = done / self.elapsed if self.elapsed else 0.0
         parts = ", ".join(f"{status} {self.counts[status]}" for status in STATUSES)
-        return f"{parts} ({done} files in {self.elapsed:.1f} s, {rate:.1f} files/s)"
+        flagged = f"; {self.collapsed} over-stripped (see --report)" if self.collapsed else ""
+        return f"{parts} ({done} files in {self.elapsed:.1f} s, {rate:.1f} files/s){flagged}"
 
 
 @dataclass(frozen=True)
@@ -93,7 +98,7 @@ class _Task:
 
 
 def clean(
-    paths: Sequence[Path],
+    paths: Iterable[Path],
     options: Options | None = None,
     *,
     url: str | None = None,
@@ -105,7 +110,8 @@ def clean(
 ) -> Summary:
     """Clean every input file under ``paths``, writing ``<stem>.clean.txt`` next to each.
 
-    Files unchanged since their output was written (same bytes, same rules, same cleaner) are skipped
+    ``paths`` may be any iterable, consumed lazily (``cleaner run`` feeds pages as they download). Files
+    unchanged since their output was written (same bytes, same rules, same cleaner) are skipped
     unless ``force``. ``report`` receives one JSON line per input; ``on_outcome`` is called for each
     input, in order. Raises RuleError before starting if a rule file is bad, and OutputError if outputs
     cannot be written.
@@ -150,7 +156,7 @@ def clean(
 
 
 def _tasks(
-    paths: Sequence[Path], options: Options, catalog: Catalog, stores: dict[Path, StateStore], force: bool
+    paths: Iterable[Path], options: Options, catalog: Catalog, stores: dict[Path, StateStore], force: bool
 ) -> Iterator[_Task | Ready]:
     for top in paths:
         root = top if top.is_dir() else top.parent
@@ -265,6 +271,7 @@ def _clean_task(task: _Task) -> Outcome:
         fired=dict(Counter(r.rule for r in result.removed)),
     )
     if not result.text:
+        outcome.collapsed = result.extracted_chars > 0
         outcome.record = dataclasses.replace(record, status="empty", reason=result.reason)
         return outcome
     target = output_path(task.path, options.output_format)
@@ -273,5 +280,6 @@ def _clean_task(task: _Task) -> Outcome:
     except OutputError as exc:
         return dataclasses.replace(outcome, status="failed", reason=exc.problem, fatal=True)
     outcome.status, outcome.output, outcome.chars_out = "cleaned", display_path(target), len(result.text)
+    outcome.collapsed = outcome.chars_out < (1 - COLLAPSE_SHARE) * result.extracted_chars
     outcome.record = dataclasses.replace(record, status="cleaned")
     return outcome
