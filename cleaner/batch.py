@@ -25,7 +25,7 @@ from cleaner.rules import Catalog, load_catalog
 from cleaner.source import Skipped, output_owner, output_path, read_document, walk
 from cleaner.state import Record, StateStore, rules_key
 from cleaner.workers import Ready, default_jobs, ordered_map
-from cleaner.write import render, write_atomic
+from cleaner.write import remove_leftovers, render, write_atomic
 
 STATUSES = ("cleaned", "unchanged", "empty", "skipped", "failed")
 DEFAULT_TIMEOUT = 30.0
@@ -69,6 +69,7 @@ class Summary:
     applied: Counter[str] = field(default_factory=Counter)  # rule set -> documents it applied to
     fired: Counter[str] = field(default_factory=Counter)  # rule -> removals over the batch
     elapsed: float = 0.0
+    unit: str = "files"
 
     def add(self, outcome: Outcome) -> None:
         self.counts[outcome.status] += 1
@@ -86,7 +87,7 @@ class Summary:
         rate = done / self.elapsed if self.elapsed else 0.0
         parts = ", ".join(f"{status} {self.counts[status]}" for status in STATUSES)
         flagged = f"; {self.collapsed} over-stripped (see --report)" if self.collapsed else ""
-        return f"{parts} ({done} files in {self.elapsed:.1f} s, {rate:.1f} files/s){flagged}"
+        return f"{parts} ({done} {self.unit} in {self.elapsed:.1f} s, {rate:.1f} {self.unit}/s){flagged}"
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,7 @@ def clean(
 def _tasks(
     paths: Iterable[Path], options: Options, catalog: Catalog, stores: dict[Path, StateStore], force: bool
 ) -> Iterator[_Task | Ready]:
+    folders_tidied: set[Path] = set()
     for top in paths:
         root = top if top.is_dir() else top.parent
         for found in walk([top]):
@@ -170,6 +172,9 @@ def _tasks(
                 reason = f"its output name is taken by {owner.name}"
                 yield Ready(Outcome(display_path(found), "skipped", reason=reason))
                 continue
+            if found.parent not in folders_tidied:
+                remove_leftovers(found.parent)
+                folders_tidied.add(found.parent)
             if root not in stores:
                 stores[root] = StateStore(root)
             store_key = os.fsencode(found.relative_to(root))

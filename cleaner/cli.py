@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import sys
 import threading
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -20,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from cleaner.batch import DEFAULT_TIMEOUT, Outcome, Summary
 from cleaner.batch import clean as clean_paths
 from cleaner.errors import CleanerError, RuleError
+from cleaner.jsonl import STDIO, Fields, clean_jsonl
 from cleaner.pipeline import Options, clean_bytes
 from cleaner.ruletools import rules_check, rules_list, rules_test
 from cleaner.source import walk
@@ -40,6 +42,11 @@ class Format(StrEnum):
     md = "md"
 
 
+RulesOption = Annotated[
+    list[Path] | None, typer.Option("--rules", help="Extra rule folder (repeatable), read after the shipped rules.")
+]
+
+
 @app.callback()
 def _commands() -> None:
     """Scrape article pages and strip the boilerplate that main-text extractors leave behind."""
@@ -54,22 +61,19 @@ def main() -> None:
     except CleanerError as exc:
         _stderr.print(f"error: {exc}", markup=False)
         sys.exit(1)
-    except KeyboardInterrupt:
-        _stderr.print("interrupted: outputs already written are complete; run again to finish", markup=False)
-        sys.exit(130)
 
 
 @app.command()
 def clean(
-    paths: Annotated[list[Path], typer.Argument(help="Files and folders (searched recursively); - reads stdin.")],
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files and folders (searched recursively); - reads stdin.")
+    ] = None,
     url: Annotated[str | None, typer.Option(help="The page's URL: chooses the site rules.")] = None,
     site: Annotated[str | None, typer.Option(help="The site (a host name) whose rules apply.")] = None,
     site_rules: Annotated[
         bool, typer.Option("--site-rules/--no-site-rules", help="Use site and platform rules; off: generic rules only.")
     ] = True,
-    rules: Annotated[
-        list[Path] | None, typer.Option("--rules", help="Extra rule folder (repeatable), read after the shipped rules.")
-    ] = None,
+    rules: RulesOption = None,
     output_format: Annotated[
         Format, typer.Option("--format", help="txt, md, or json (text, metadata and what was removed).")
     ] = Format.txt,
@@ -84,12 +88,36 @@ def clean(
     ] = DEFAULT_TIMEOUT,
     report: Annotated[Path | None, typer.Option(help="Write a JSON-lines manifest, one line per input.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+    jsonl: Annotated[
+        Path | None, typer.Option(help="Clean the pages of a JSON-lines file (.gz too; - for stdin) instead of files.")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="With --jsonl: where to write (- for stdout).")
+    ] = None,
+    html_field: Annotated[str, typer.Option(help="With --jsonl: the field holding HTML.")] = "html",
+    text_field: Annotated[str, typer.Option(help="With --jsonl: the field holding a text dump.")] = "text",
+    url_field: Annotated[str, typer.Option(help="With --jsonl: the field holding the page URL.")] = "url",
+    id_field: Annotated[str, typer.Option(help="With --jsonl: the field naming a record in messages.")] = "id",
+    strict: Annotated[bool, typer.Option(help="With --jsonl: a malformed line stops the run.")] = False,
 ) -> None:
-    """Clean files and folders, writing <name>.clean.txt next to each raw file."""
+    """Clean files and folders, writing <name>.clean.txt next to each raw file; or a JSON-lines stream."""
     options = Options(
         site_rules=site_rules, rules_dirs=tuple(rules or ()), output_format=output_format.value, site=site
     )
-    if paths == [Path("-")]:
+    if jsonl is not None:
+        if output is None or paths:
+            raise typer.BadParameter("--jsonl IN needs -o OUT (- for stdout) and no PATH arguments")
+        fields = Fields(html=html_field, text=text_field, url=url_field, id=id_field)
+        summary = _run_with_progress(
+            quiet or output == STDIO,
+            lambda on_outcome: clean_jsonl(
+                jsonl, output, options, fields=fields, jobs=jobs, timeout=timeout, strict=strict, on_outcome=on_outcome
+            ),
+        )
+        raise typer.Exit(1 if summary.failed else 0)
+    if not paths:
+        raise typer.BadParameter("give files or folders to clean, - for stdin, or --jsonl IN -o OUT")
+    if paths == [STDIO]:
         result = clean_bytes(sys.stdin.buffer.read(), url=url, options=options)
         if not result.text:
             _stderr.print(f"empty <stdin>: {result.reason}", markup=False)
@@ -99,7 +127,6 @@ def clean(
     with contextlib.ExitStack() as stack:
         manifest = stack.enter_context(report.open("w", encoding="utf-8")) if report else None
         summary = _run_with_progress(
-            paths,
             quiet,
             lambda on_outcome: clean_paths(
                 paths,
@@ -111,13 +138,13 @@ def clean(
                 report=manifest,
                 on_outcome=on_outcome,
             ),
+            count=lambda: sum(1 for found in walk(paths) if isinstance(found, Path)),
         )
     raise typer.Exit(1 if summary.failed else 0)
 
 
 rules_app = typer.Typer(no_args_is_help=True, help="List, check and test rule files.")
 app.add_typer(rules_app, name="rules")
-RulesOption = Annotated[list[Path] | None, typer.Option("--rules", help="Extra rule folder (repeatable).")]
 
 
 @rules_app.command("list")
@@ -149,8 +176,13 @@ def rules_test_command(rules: RulesOption = None) -> None:
     raise typer.Exit(1 if failed else 0)
 
 
-def _run_with_progress(paths: list[Path], quiet: bool, run) -> Summary:
-    """Run a batch, showing a progress bar on a terminal and one line per problem, then a summary."""
+def _run_with_progress(
+    quiet: bool, run: Callable[[Callable[[Outcome], None]], Summary], count: Callable[[], int] | None = None
+) -> Summary:
+    """Run a batch, showing a progress bar on a terminal and one line per problem, then a summary.
+
+    ``count`` (run in a thread, so that cleaning starts at once) gives the bar its total.
+    """
     show_bar = not quiet and _stderr.is_terminal
     progress = Progress(
         TextColumn("{task.description}"),
@@ -166,9 +198,6 @@ def _run_with_progress(paths: list[Path], quiet: bool, run) -> Summary:
     task = progress.add_task("cleaning", total=None, failed=0, rate="")
     failures = 0
 
-    def count_inputs() -> None:
-        progress.update(task, total=sum(1 for found in walk(paths) if isinstance(found, Path)))
-
     def on_outcome(outcome: Outcome) -> None:
         nonlocal failures
         if outcome.status in ("skipped", "failed", "empty"):
@@ -178,9 +207,14 @@ def _run_with_progress(paths: list[Path], quiet: bool, run) -> Summary:
         progress.update(task, advance=1, failed=failures, rate=f"{speed:.1f} files/s" if speed else "")
 
     with progress:
-        if show_bar:
-            threading.Thread(target=count_inputs, daemon=True).start()
-        summary = run(on_outcome)
+        if show_bar and count is not None:
+            threading.Thread(target=lambda: progress.update(task, total=count()), daemon=True).start()
+        try:
+            summary = run(on_outcome)
+        except KeyboardInterrupt:
+            progress.stop()
+            _stderr.print("interrupted: every output written is complete; run again to finish", markup=False)
+            raise typer.Exit(130) from None
     if not quiet:
         _stderr.print(summary.line(), markup=False)
     return summary

@@ -8,6 +8,7 @@ it never shows a traceback for these.
 from __future__ import annotations
 
 import re
+import sqlite3
 import tomllib
 import zlib
 from collections.abc import Iterator
@@ -74,6 +75,8 @@ def translated(where: str, error: type[CleanerError] = InputError) -> Iterator[N
         raise error(where, f"invalid XPath: {exc}") from exc
     except (etree.LxmlError, ValueError) as exc:
         raise error(where, f"cannot parse: {exc}") from exc
+    except sqlite3.Error as exc:
+        raise error(where, f"database error: {exc}") from exc
     except (zlib.error, EOFError) as exc:
         raise error(where, f"corrupt compressed data: {exc}") from exc
     except RecursionError as exc:

@@ -10,20 +10,24 @@ record is simply redone.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from importlib.metadata import version
 from pathlib import Path
 
+from cleaner.errors import OutputError, translated
 from cleaner.rules import Catalog
 from cleaner.version import __version__
 
 STATE_NAME = ".cleaner-state.sqlite"
 _COMMIT_EVERY = 2.0  # seconds: rows not yet committed are only redone after a crash
+_NEARLY_FULL = 256 * 1024  # bytes free below which a database error is taken for a full disk
 _SCHEMA = """
 create table if not exists files (
     path blob primary key,
@@ -72,22 +76,28 @@ _SOFTWARE = f"cleaner {__version__} trafilatura {version('trafilatura')}"
 
 
 class StateStore:
-    """The state of one folder; rows are keyed by path relative to it."""
+    """The state of one folder; rows are keyed by path relative to it.
+
+    SQLite errors (a full disk, a read-only folder) become OutputError: the batch stops cleanly.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._db = sqlite3.connect(root / STATE_NAME, isolation_level=None)
-        self._db.execute("pragma journal_mode=wal")
-        self._db.execute("pragma synchronous=normal")
-        self._db.execute(_SCHEMA)
-        self._db.execute("begin")
+        with self._guarded():
+            (root / STATE_NAME).touch()  # says "Permission denied" where SQLite says "unable to open"
+            self._db = sqlite3.connect(root / STATE_NAME, isolation_level=None)
+            self._db.execute("pragma journal_mode=wal")
+            self._db.execute("pragma synchronous=normal")
+            self._db.execute(_SCHEMA)
+            self._db.execute("begin")
         self._last_commit = time.monotonic()
 
     def get(self, key: bytes) -> Record | None:
-        row = self._db.execute(
-            "select size, mtime_ns, sha256, rules_key, routing, rulesets, status, reason from files where path = ?",
-            (key,),
-        ).fetchone()
+        with self._guarded():
+            row = self._db.execute(
+                "select size, mtime_ns, sha256, rules_key, routing, rulesets, status, reason from files where path = ?",
+                (key,),
+            ).fetchone()
         if row is None:
             return None
         return Record(*row[:5], tuple(json.loads(row[5])), *row[6:])
@@ -95,19 +105,35 @@ class StateStore:
     def put(self, key: bytes, record: Record) -> None:
         values = asdict(record)
         values["rulesets"] = json.dumps(list(record.rulesets))
-        self._db.execute(
-            "insert or replace into files values"
-            " (:path, :size, :mtime_ns, :sha256, :rules_key, :routing, :rulesets, :status, :reason)",
-            {"path": key, **values},
-        )
-        if time.monotonic() - self._last_commit > _COMMIT_EVERY:
-            self._db.execute("commit")
-            self._db.execute("begin")
-            self._last_commit = time.monotonic()
+        with self._guarded():
+            self._db.execute(
+                "insert or replace into files values"
+                " (:path, :size, :mtime_ns, :sha256, :rules_key, :routing, :rulesets, :status, :reason)",
+                {"path": key, **values},
+            )
+            if time.monotonic() - self._last_commit > _COMMIT_EVERY:
+                self._db.execute("commit")
+                self._db.execute("begin")
+                self._last_commit = time.monotonic()
 
     def forget(self, key: bytes) -> None:
-        self._db.execute("delete from files where path = ?", (key,))
+        with self._guarded():
+            self._db.execute("delete from files where path = ?", (key,))
+
+    @contextlib.contextmanager
+    def _guarded(self) -> Iterator[None]:
+        try:
+            with translated(str(self.root / STATE_NAME), OutputError):
+                yield
+        except OutputError as exc:
+            # SQLite reports a full disk as a "disk I/O error"; say what the user can act on.
+            stats = os.statvfs(self.root)
+            if stats.f_bavail * stats.f_frsize < _NEARLY_FULL:
+                raise OutputError(exc.where, f"{exc.problem} (No space left on device)") from exc
+            raise
 
     def close(self) -> None:
-        self._db.execute("commit")
+        # Rows that cannot be committed (the disk just filled up) are only work the next run redoes.
+        with contextlib.suppress(sqlite3.Error):
+            self._db.execute("commit")
         self._db.close()

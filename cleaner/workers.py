@@ -50,25 +50,38 @@ def ordered_map(
     initializer: Callable[..., None] | None = None,
     initargs: tuple[Any, ...] = (),
 ) -> Iterator[tuple[Any, Any]]:
-    """Yield ``(task, function(task) or Failure)`` for each task, in order; ``Ready`` tasks pass through."""
-    pool = ProcessPool(
-        max_workers=jobs, initializer=_worker_setup, initargs=(initializer, initargs), context=_context()
-    )
+    """Yield ``(task, function(task) or Failure)`` for each task, in order; ``Ready`` tasks pass through.
+
+    Worker processes start with the first task that needs one: a run where every file is unchanged
+    starts none.
+    """
+    pool: ProcessPool | None = None
     pending: deque[tuple[Any, Future | None]] = deque()
     try:
         for task in tasks:
-            future = None if isinstance(task, Ready) else pool.schedule(function, args=(task,), timeout=timeout)
+            future = None
+            if not isinstance(task, Ready):
+                if pool is None:
+                    pool = ProcessPool(
+                        max_workers=jobs,
+                        initializer=_worker_setup,
+                        initargs=(initializer, initargs),
+                        context=_context(),
+                    )
+                future = pool.schedule(function, args=(task,), timeout=timeout)
             pending.append((task, future))
             while pending and (len(pending) >= jobs * _WINDOW_PER_JOB or _done(pending[0][1])):
                 yield _result(*pending.popleft(), timeout)
         while pending:
             yield _result(*pending.popleft(), timeout)
     except BaseException:
-        pool.stop()
-        pool.join()
+        if pool is not None:
+            pool.stop()
+            pool.join()
         raise
-    pool.close()
-    pool.join()
+    if pool is not None:
+        pool.close()
+        pool.join()
 
 
 def _context() -> multiprocessing.context.BaseContext:

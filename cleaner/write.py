@@ -11,7 +11,9 @@ import contextlib
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from cleaner.document import CleanResult
 from cleaner.errors import OutputError
@@ -35,14 +37,21 @@ def render(result: CleanResult, output_format: str) -> str:
 
 def write_atomic(path: Path, data: str) -> None:
     """Replace ``path`` with ``data`` (UTF-8) all at once; OutputError if the folder refuses."""
+    with replacing(path) as handle:
+        handle.write(data.encode("utf-8", errors="surrogateescape"))
+
+
+@contextlib.contextmanager
+def replacing(path: Path) -> Iterator[BinaryIO]:
+    """A binary file that becomes ``path`` when the block ends, and is deleted if it raises."""
     try:
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_MARK)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=TEMP_MARK)
     except OSError as exc:
         raise OutputError(str(path.parent), f"cannot write here: {exc.strerror}") from exc
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape", newline="\n") as handle:
-            handle.write(data)
-            os.fchmod(handle.fileno(), _FILE_MODE)
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+        os.chmod(temp, _FILE_MODE)
         os.replace(temp, path)
     except BaseException as exc:
         with contextlib.suppress(OSError):
@@ -50,3 +59,40 @@ def write_atomic(path: Path, data: str) -> None:
         if isinstance(exc, OSError):
             raise OutputError(str(path), f"cannot write: {exc.strerror}") from exc
         raise
+
+
+def remove_leftovers(folder: Path) -> int:
+    """Delete the temporary files that killed runs left in ``folder``; returns how many.
+
+    A temporary file's name carries the writer's process id: files of writers still running (another
+    run on the same folder) are left alone.
+    """
+    removed = 0
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            writer = _writer_pid(entry.name)
+            if writer is not None and not _running(writer) and entry.is_file(follow_symlinks=False):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+                    removed += 1
+    return removed
+
+
+def _writer_pid(name: str) -> int | None:
+    if not (name.startswith(".") and name.endswith(TEMP_MARK)):
+        return None
+    parts = name.split(".")
+    return int(parts[-3]) if len(parts) >= 4 and parts[-3].isdigit() else None
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a killed writer can linger as a zombie until it is reaped: it writes nothing more
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True

@@ -1,0 +1,238 @@
+"""Cleaning JSON lines: ``cleaner clean --jsonl IN -o OUT``, one step in someone else's pipeline.
+
+Each input line is a JSON object holding a page (HTML or a text dump) and anything else; the output
+line is the same object with a ``cleaner`` object added (text, title, url, site, rule sets, status…),
+in the input order. Lines are cleaned in worker processes like files; ``.gz`` is read and written
+transparently, ``-`` is stdin or stdout. A malformed line is reported with its number and skipped, or
+stops the run with ``strict``. A file output is written to a temporary file and renamed at the end,
+so a failed or interrupted run leaves the previous output untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import io
+import json
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from cleaner.batch import DEFAULT_TIMEOUT, Outcome, Summary
+from cleaner.document import Document
+from cleaner.errors import CleanerError, InputError
+from cleaner.pipeline import Options, process
+from cleaner.rules import load_catalog
+from cleaner.source import document_from_bytes
+from cleaner.workers import Failure, default_jobs, ordered_map
+from cleaner.write import replacing
+
+STDIO = Path("-")
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Which fields of an input object hold what; ``output`` names the object cleaner adds."""
+
+    html: str = "html"
+    text: str = "text"
+    url: str = "url"
+    id: str = "id"
+    output: str = "cleaner"
+
+
+class MalformedLine(InputError):
+    """A line that is not a JSON object, or has no page in it (``--strict`` makes it fatal)."""
+
+
+@dataclass(frozen=True)
+class _Line:
+    number: int
+    record: dict[str, Any]
+    label: str  # the record's id, or "IN:number", in messages
+
+
+def clean_jsonl(
+    source: Path,
+    target: Path,
+    options: Options | None = None,
+    *,
+    fields: Fields | None = None,
+    jobs: int | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    strict: bool = False,
+    on_outcome: Callable[[Outcome], None] | None = None,
+) -> Summary:
+    """Clean every page of a JSON-lines file (``-``: stdin) into another (``-``: stdout), keeping order."""
+    options = options or Options()
+    fields = fields or Fields()
+    load_catalog(options.rules_dirs)  # a bad rule file stops the run before anything is read
+    summary = Summary(unit="lines")
+    started = time.monotonic()
+    with _reader(source) as lines, _writer(target) as out:
+        tasks = _parse(lines, str(source), fields, strict, summary, on_outcome)
+        results = ordered_map(
+            _clean_line,
+            tasks,
+            jobs=jobs or default_jobs(),
+            timeout=timeout,
+            initializer=_start_worker,
+            initargs=(options, fields),
+        )
+        with contextlib.closing(results):
+            for line, result in results:
+                added, outcome = _merge(line, result)
+                line.record[fields.output] = added
+                out.write(json.dumps(line.record, ensure_ascii=False) + "\n")
+                summary.add(outcome)
+                if on_outcome is not None:
+                    on_outcome(outcome)
+    summary.elapsed = time.monotonic() - started
+    return summary
+
+
+def _parse(
+    lines: Iterator[bytes],
+    name: str,
+    fields: Fields,
+    strict: bool,
+    summary: Summary,
+    on_outcome: Callable[[Outcome], None] | None,
+) -> Iterator[_Line]:
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        try:
+            record = _record(raw, fields)
+        except MalformedLine as exc:
+            where = f"{name}:{number}"
+            if strict:
+                raise MalformedLine(where, exc.problem) from None
+            outcome = Outcome(where, "skipped", reason=f"malformed line: {exc.problem}")
+            summary.add(outcome)
+            if on_outcome is not None:
+                on_outcome(outcome)
+            continue
+        label = str(record.get(fields.id, f"{name}:{number}"))
+        yield _Line(number, record, label)
+
+
+def _record(raw: bytes, fields: Fields) -> dict[str, Any]:
+    try:
+        record = json.loads(raw)
+    except ValueError as exc:
+        raise MalformedLine("", f"not JSON ({exc})") from None
+    if not isinstance(record, dict):
+        raise MalformedLine("", "not a JSON object")
+    page = record.get(fields.html, record.get(fields.text))
+    if not isinstance(page, str):
+        raise MalformedLine("", f"no string field {fields.html!r} or {fields.text!r}")
+    return record
+
+
+def _merge(line: _Line, result: dict[str, Any] | Failure) -> tuple[dict[str, Any], Outcome]:
+    if isinstance(result, Failure):
+        result = {"status": "failed", "reason": result.reason, "text": ""}
+    outcome = Outcome(
+        line.label,
+        result["status"],
+        reason=result.get("reason"),
+        chars_in=result.get("chars_in", 0),
+        chars_out=len(result.get("text", "")),
+        site=result.get("site"),
+        rules=tuple(result.get("rules", ())),
+        fired=result.get("fired", {}),
+    )
+    return result, outcome
+
+
+# Worker side ------------------------------------------------------------------------------------------
+
+_worker: tuple[Options, Fields] = (Options(), Fields())
+
+
+def _start_worker(options: Options, fields: Fields) -> None:
+    global _worker
+    _worker = (options, fields)
+    load_catalog(options.rules_dirs)
+
+
+def _clean_line(line: _Line) -> dict[str, Any]:
+    options, fields = _worker
+    record = line.record
+    url = record.get(fields.url) if isinstance(record.get(fields.url), str) else None
+    if isinstance(record.get(fields.html), str):
+        doc = Document(source=line.label, kind="html", content=record[fields.html], encoding="str")
+    else:
+        doc = document_from_bytes(b"", line.label, kind="text")
+        doc.content = record[fields.text]
+    if url:
+        doc.url, doc.site_source = url, "explicit"
+    try:
+        result = process(doc, options).result()
+    except InputError as exc:
+        return {"status": "skipped", "reason": exc.problem, "text": ""}
+    except CleanerError as exc:
+        return {"status": "failed", "reason": str(exc), "text": ""}
+    added = {
+        "status": "cleaned" if result.text else "empty",
+        "reason": result.reason,
+        "text": result.text,
+        "title": result.title,
+        "url": result.url,
+        "site": result.site,
+        "rules": list(result.rules),
+        "chars_in": result.chars_in,
+        "fired": dict(Counter(r.rule for r in result.removed)),
+    }
+    if options.output_format == "json":
+        added["removed"] = [{"rule": r.rule, "stage": r.stage, "text": r.text} for r in result.removed]
+    return added
+
+
+# Streams ----------------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _reader(source: Path) -> Iterator[Iterator[bytes]]:
+    if source == STDIO:
+        yield iter(sys.stdin.buffer)
+        return
+    try:
+        handle = open(source, "rb")  # noqa: SIM115 - closed below, after sniffing gzip
+    except OSError as exc:
+        raise InputError(str(source), f"cannot read: {exc.strerror}") from exc
+    with handle:
+        magic = handle.peek(2)[:2] if hasattr(handle, "peek") else b""
+        if source.name.endswith(".gz") or magic == b"\x1f\x8b":
+            with gzip.open(handle, "rb") as inflated:
+                yield _guarded(inflated, source)
+        else:
+            yield iter(handle)
+
+
+def _guarded(lines: IO[bytes], source: Path) -> Iterator[bytes]:
+    try:
+        yield from lines
+    except (OSError, EOFError) as exc:
+        raise InputError(str(source), f"corrupt gzip data: {exc}") from exc
+
+
+@contextlib.contextmanager
+def _writer(target: Path) -> Iterator[IO[str]]:
+    if target == STDIO:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    with replacing(target) as raw:
+        binary: IO[bytes] = gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) if target.name.endswith(".gz") else raw
+        text = io.TextIOWrapper(binary, encoding="utf-8", newline="\n")
+        yield text
+        text.flush()
+        text.detach()  # the bytes underneath are closed here, in order, not by the wrapper
+        if binary is not raw:
+            binary.close()
