@@ -34,11 +34,13 @@ class Block:
 
     text: str
     gap: bool = False  # a blank line stood before it in the source
-    plain: str = ""
+    plain: str = ""  # what rule patterns are matched against
+    lower: str = ""  # the same, lower-cased, for case-insensitive patterns
 
     def __post_init__(self) -> None:
         if not self.plain:
             self.plain = plain_form(self.text)
+        self.lower = self.plain.lower()
 
 
 def split_blocks(text: str) -> list[Block]:

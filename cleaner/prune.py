@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from lxml import etree
 from lxml.html import HtmlElement
 
 from cleaner.document import Document, Removal
-from cleaner.rules import HtmlRule
+from cleaner.rules import HtmlRule, SimpleSelector
 
 # Never useful for text and often large: dropped first so text shares are measured on visible text.
 _INVISIBLE = etree.XPath("//script|//style|//noscript")
-_WITH_CLASS_OR_ID = etree.XPath("//*[@class or @id]")
+# Attribute values rather than elements: only the elements whose class or id matched are used further.
+_CLASS_AND_ID_VALUES = etree.XPath("//@class | //@id")
 _LINK_TEXT = etree.XPath(".//a")
 _WORD_PARTS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _KEEP_TAGS = frozenset({"html", "head", "body"})
@@ -38,9 +40,9 @@ def prune(doc: Document) -> None:
     if not rules:
         return
     page_chars = text_length(tree) or 1
-    tokens = _token_index(tree) if any(rule.tokens for _, rule in rules) else []
+    index = _ClassIdIndex(tree, [rule for _, rule in rules])
     for ruleset, rule in rules:
-        for element in _outermost(_candidates(tree, rule, tokens)):
+        for element in _outermost(index.candidates(tree, rule)):
             if not _attached(element, tree):
                 continue  # inside something an earlier rule removed
             chars = text_length(element)
@@ -62,13 +64,19 @@ def visible_text(element: HtmlElement) -> str:
     return _WHITESPACE.sub(" ", " ".join(element.itertext())).strip()
 
 
-def class_id_tokens(element: HtmlElement) -> set[str]:
+def class_id_tokens(element: HtmlElement) -> frozenset[str]:
     """Whole class and id names, and their parts split at '-', '_' and camelCase, lower-cased."""
+    return _tokens_of(f"{element.get('class', '')} {element.get('id', '')}")
+
+
+@lru_cache(maxsize=1 << 16)
+def _tokens_of(names: str) -> frozenset[str]:
+    # Pages of one site, and elements of one page, repeat the same class strings: tokenise each once.
     tokens: set[str] = set()
-    for name in f"{element.get('class', '')} {element.get('id', '')}".split():
+    for name in names.split():
         tokens.add(name.lower())
         tokens.update(part.lower() for part in _WORD_PARTS.findall(name))
-    return tokens
+    return frozenset(tokens)
 
 
 def _attached(element: HtmlElement, root: HtmlElement) -> bool:
@@ -95,14 +103,52 @@ def _keep_body_only(doc: Document) -> None:
     body.extend(matches)
 
 
-def _token_index(tree: HtmlElement) -> list[tuple[HtmlElement, set[str]]]:
-    return [(element, class_id_tokens(element)) for element in _WITH_CLASS_OR_ID(tree)]
+class _ClassIdIndex:
+    """What the token rules and simple selectors of all rules ask of one page, found in one pass."""
 
+    def __init__(self, tree: HtmlElement, rules: list[HtmlRule]) -> None:
+        vocabulary = frozenset().union(*(rule.tokens for rule in rules))
+        class_names = frozenset(name for rule in rules for s in rule.simple for name in s.classes)
+        ids = frozenset(s.id for rule in rules for s in rule.simple if s.id)
+        hits_of: dict[HtmlElement, frozenset[str]] = {}
+        self.by_class: dict[str, list[HtmlElement]] = {}
+        self.by_id: dict[str, list[HtmlElement]] = {}
+        if vocabulary or class_names or ids:
+            for value in _CLASS_AND_ID_VALUES(tree):
+                hits = _tokens_of(value) & vocabulary
+                is_id = value.attrname == "id"
+                named = (ids if is_id else class_names).intersection(value.split())
+                if not (hits or named):
+                    continue
+                element = value.getparent()
+                if hits:
+                    hits_of[element] = hits_of.get(element, frozenset()) | hits
+                for name in named:
+                    (self.by_id if is_id else self.by_class).setdefault(name, []).append(element)
+        self.tokens = list(hits_of.items())
 
-def _candidates(tree: HtmlElement, rule: HtmlRule, tokens: list[tuple[HtmlElement, set[str]]]) -> list[HtmlElement]:
-    if rule.xpath is not None:
-        return [e for e in rule.xpath(tree) if isinstance(e, HtmlElement)]
-    return [element for element, names in tokens if names & rule.tokens]
+    def candidates(self, tree: HtmlElement, rule: HtmlRule) -> list[HtmlElement]:
+        """Elements the rule selects: simple selectors first, then the rest, each in document order."""
+        found: list[HtmlElement] = []
+        if rule.tokens:
+            found += [element for element, hits in self.tokens if hits & rule.tokens]
+        for selector in rule.simple:
+            found += [element for element in self._simple(selector) if element not in found]
+        if rule.xpath is not None:
+            found += [e for e in rule.xpath(tree) if isinstance(e, HtmlElement) and e not in found]
+        return found
+
+    def _simple(self, selector: SimpleSelector) -> list[HtmlElement]:
+        if selector.id is not None:
+            pool = self.by_id.get(selector.id, [])
+        else:
+            pool = self.by_class.get(min(selector.classes), [])
+        return [
+            element
+            for element in pool
+            if (selector.tag is None or element.tag == selector.tag)
+            and selector.classes.issubset(element.get("class", "").split())
+        ]
 
 
 def _outermost(elements: list[HtmlElement]) -> Iterator[HtmlElement]:

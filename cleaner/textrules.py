@@ -30,9 +30,9 @@ def _doomed(rule: TextRule, blocks: list[Block]) -> set[int]:
     """Indexes of the blocks ``rule`` removes."""
     zone = _Zone(rule, blocks)
     if rule.action == "drop":
-        return {i for i, block in enumerate(blocks) if zone.holds(i) and rule.regex.search(block.plain)}
+        return {i for i, block in enumerate(blocks) if zone.holds(i) and _matches(rule, block)}
     if rule.action == "cut":
-        markers = [i for i, block in enumerate(blocks) if zone.holds(i) and rule.regex.search(block.plain)]
+        markers = [i for i, block in enumerate(blocks) if zone.holds(i) and _matches(rule, block)]
         if not markers:
             return set()
         doomed = set(range(markers[0], len(blocks))) if rule.side == "after" else set(range(markers[-1] + 1))
@@ -47,6 +47,10 @@ def _doomed(rule: TextRule, blocks: list[Block]) -> set[int]:
             doomed.add(i)
         seen.add(key)
     return doomed
+
+
+def _matches(rule: TextRule, block: Block) -> bool:
+    return rule.regex.search(block.lower if rule.folded else block.plain) is not None
 
 
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")

@@ -68,7 +68,7 @@ def ordered_map(
                         initargs=(initializer, initargs),
                         context=_context(),
                     )
-                future = pool.schedule(function, args=(task,), timeout=timeout)
+                future = pool.schedule(_run_task, args=(function, task), timeout=timeout)
             pending.append((task, future))
             while pending and (len(pending) >= jobs * _WINDOW_PER_JOB or _done(pending[0][1])):
                 yield _result(*pending.popleft(), timeout)
@@ -113,12 +113,20 @@ def _result(task: Any, future: Future | None, timeout: float | None) -> tuple[An
 
 
 def _worker_setup(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
-    # Ctrl-C reaches the whole process group: the parent alone decides what happens. SIGTERM (sent when
-    # the pool stops) unwinds normally, so that a half-written temporary file is removed.
+    # Ctrl-C reaches the whole process group: the parent alone decides what happens.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _exit_on_term)
     if initializer is not None:
         initializer(*initargs)
+
+
+def _run_task(function: Callable[[Any], Any], task: Any) -> Any:
+    # While a task runs, SIGTERM (sent when the pool stops) unwinds it, so that a half-written temporary
+    # file is removed; between tasks it ends the worker at once, as by default.
+    signal.signal(signal.SIGTERM, _exit_on_term)
+    try:
+        return function(task)
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _exit_on_term(signum: int, frame: object) -> None:
