@@ -41,12 +41,15 @@ def prune(doc: Document) -> None:
         return
     page_chars = text_length(tree) or 1
     index = _ClassIdIndex(tree, [rule for _, rule in rules])
+    descriptions = _descriptions(tree) if any(rule.same_text_as_description for _, rule in rules) else frozenset()
     for ruleset, rule in rules:
         for element in _outermost(index.candidates(tree, rule)):
             if not _attached(element, tree):
                 continue  # inside something an earlier rule removed
             chars = text_length(element)
             if not _passes_guards(element, rule, chars, page_chars):
+                continue
+            if rule.same_text_as_description and _normalised(visible_text(element)) not in descriptions:
                 continue
             text = visible_text(element)
             if text:
@@ -77,6 +80,17 @@ def _tokens_of(names: str) -> frozenset[str]:
         tokens.add(name.lower())
         tokens.update(part.lower() for part in _WORD_PARTS.findall(name))
     return frozenset(tokens)
+
+
+def _descriptions(tree: HtmlElement) -> frozenset[str]:
+    found = tree.xpath(
+        "//meta[@name='description' or @property='og:description' or @name='twitter:description']/@content"
+    )
+    return frozenset(key for key in map(_normalised, found) if key)
+
+
+def _normalised(text: str) -> str:
+    return " ".join(text.casefold().split()).strip(" .")
 
 
 def _attached(element: HtmlElement, root: HtmlElement) -> bool:

@@ -52,6 +52,7 @@ class HtmlRule:
     max_share: float  # skip an element holding more than this share of the page's text
     min_link_share: float  # only remove elements whose text is at least this share link text
     max_chars: int | None  # only remove elements with at most this many characters of text
+    same_text_as_description: bool  # only elements whose text is the page's meta description (a dek)
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ class TextRule:
     max_chars: int | None
     min_chars: int
     side: Literal["after", "before"]  # for ``cut``: the rest removed with the marker
-    rest_is_list: bool  # for ``cut``: only when no block of that rest reads as a sentence of prose
+    until_prose: bool  # for ``cut`` after: stop before the first block that reads as prose
 
 
 @dataclass(frozen=True)
@@ -253,8 +254,14 @@ def load_ruleset(path: Path, phrases: Phrases | None = None) -> RuleSet:
 
 def _html_rule(entry: dict[str, Any], path: Path, where: str) -> HtmlRule:
     _check_keys(
-        entry, {"name", "select", "xpath", "tokens", "max_share", "min_link_share", "max_chars", "note"}, path, where
+        entry,
+        {"name", "select", "xpath", "tokens", "max_share", "min_link_share", "max_chars", "same_text_as", "note"},
+        path,
+        where,
     )
+    same_text_as = _get(entry, "same_text_as", str, path, where, None)
+    if same_text_as not in (None, "description"):
+        raise RuleError(str(path), f"{where}.same_text_as: the only value is description, not {same_text_as!r}")
     given = [k for k in ("select", "xpath", "tokens") if k in entry]
     if len(given) != 1:
         raise RuleError(str(path), f"{where}: give exactly one of select, xpath or tokens")
@@ -274,13 +281,14 @@ def _html_rule(entry: dict[str, Any], path: Path, where: str) -> HtmlRule:
         max_share=_fraction(entry, "max_share", path, where, _DEFAULT_MAX_SHARE),
         min_link_share=_fraction(entry, "min_link_share", path, where, 0.0),
         max_chars=_positive(entry, "max_chars", path, where),
+        same_text_as_description=same_text_as == "description",
     )
 
 
 def _text_rule(entry: dict[str, Any], action: str, path: Path, where: str, pattern: Any) -> TextRule:
     keys = {"name", "position", "within", "share", "max_chars", "min_chars", "note"}
     keys |= {"pattern"} if action != "repeat" else set()
-    keys |= {"side", "rest_is_list"} if action == "cut" else set()
+    keys |= {"side", "until"} if action == "cut" else set()
     _check_keys(entry, keys, path, where)
     if action != "repeat" and "pattern" not in entry:
         raise RuleError(str(path), f"{where}.pattern: missing")
@@ -298,6 +306,9 @@ def _text_rule(entry: dict[str, Any], action: str, path: Path, where: str, patte
     side = _get(entry, "side", str, path, where, "after")
     if side not in ("after", "before"):
         raise RuleError(str(path), f"{where}.side: must be after or before, not {side!r}")
+    until = _get(entry, "until", str, path, where, None)
+    if until not in (None, "prose") or (until and side != "after"):
+        raise RuleError(str(path), f"{where}.until: the only value is prose, with side = after")
     regex, folded = pattern(entry["pattern"], f"{where}.pattern") if action != "repeat" else (None, False)
     return TextRule(
         name=_name(entry, path, where),
@@ -310,7 +321,7 @@ def _text_rule(entry: dict[str, Any], action: str, path: Path, where: str, patte
         max_chars=_positive(entry, "max_chars", path, where),
         min_chars=_positive(entry, "min_chars", path, where) or 0,
         side=side,  # type: ignore[arg-type]
-        rest_is_list=_get(entry, "rest_is_list", bool, path, where, False),
+        until_prose=until == "prose",
     )
 
 

@@ -35,9 +35,14 @@ def _doomed(rule: TextRule, blocks: list[Block]) -> set[int]:
         markers = [i for i, block in enumerate(blocks) if zone.holds(i) and _matches(rule, block)]
         if not markers:
             return set()
-        doomed = set(range(markers[0], len(blocks))) if rule.side == "after" else set(range(markers[-1] + 1))
-        if rule.rest_is_list and any(_is_sentence(blocks[i].plain) for i in doomed if i not in markers):
-            return set()
+        if rule.side == "before":
+            return set(range(markers[-1] + 1))
+        if not rule.until_prose:
+            return set(range(markers[0], len(blocks)))
+        doomed: set[int] = set()
+        for marker in markers:  # each heading takes the links under it, and stops where sentences resume
+            end = next((i for i in range(marker + 1, len(blocks)) if _is_prose(blocks[i].plain)), len(blocks))
+            doomed.update(range(marker, end))
         return doomed
     seen: set[str] = set()
     doomed = set()
@@ -53,13 +58,18 @@ def _matches(rule: TextRule, block: Block) -> bool:
     return rule.regex.search(block.lower if rule.folded else block.plain) is not None
 
 
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
-_SENTENCE_WORDS = 6
+_PERIOD_END = re.compile(r"[.…][\"'”’»)\]]*$")
+_PUNCTUATION = re.compile(r"[.!?;:]")
+_SENTENCE_WORDS = 6  # a headline rarely ends with a full stop; a sentence this long does
+_PARAGRAPH_WORDS = 25  # longer than a headline; a paragraph this long has punctuation, a tag list has not
 
 
-def _is_sentence(text: str) -> bool:
-    """Prose rather than a headline, link or label: several words ending with sentence punctuation."""
-    return len(text.split()) >= _SENTENCE_WORDS and _SENTENCE_END.search(text) is not None
+def _is_prose(text: str) -> bool:
+    """A sentence of the article rather than a headline, link, label or list of tags."""
+    words = len(text.split())
+    if words < _SENTENCE_WORDS:
+        return False
+    return _PERIOD_END.search(text) is not None or (words >= _PARAGRAPH_WORDS and _PUNCTUATION.search(text) is not None)
 
 
 class _Zone:

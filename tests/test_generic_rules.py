@@ -123,16 +123,51 @@ TEXT_CASES: dict[str, tuple[str, str, str]] = {
         "Click here to sign up for alerts",
         article(middle=["Residents who click here and there on the council site find little, critics say."]),
     ),
-    "related-list": (
-        article(tail=["Related posts", "Council tax to rise for third year", "New bridge opens in March"]),
+    "related-block": (
+        article(middle=["Don't miss", "Council tax to rise for third year", "New bridge opens in March"]),
         "New bridge opens in March",
-        article(
-            tail=[
-                "Don't miss",
-                "Council tax to rise for third year",
-                "The region must now approve the budget before the end of the year, officials said.",
-            ]
-        ),
+        article(middle=["Don't miss the final vote on Friday, the mayor told residents at the meeting."]),
+    ),
+    "related-list": (
+        article(tail=["Tags", "budget, council, roads, libraries, parks"]),
+        "budget, council, roads, libraries, parks",
+        article(middle=["Tags", "Labels on the boxes showed the cost of each item"]),
+    ),
+    "date-line": (
+        article(head=["Published 18 November 2019, 10:42 GMT"]),
+        "Published 18 November 2019, 10:42 GMT",
+        article(tail=["The vote is on 4 March 2026 at the town hall"]),
+    ),
+    "reading-time": (article(head=["4 min read"]), "4 min read", article(middle=["4 min read"])),
+    "contact-line": (
+        article(tail=["Write to Jane Doe at jane.doe@citypress.example"]),
+        "Write to Jane Doe at jane.doe@citypress.example",
+        article(tail=["Residents can write to the council with their objections before the end of March."]),
+    ),
+    "ui-message": (
+        article(tail=["An error has occurred, please try again later."]),
+        "An error has occurred, please try again later.",
+        article(middle=["An error has occurred in the accounts, the auditor said, and it will be corrected."]),
+    ),
+    "bare-url": (
+        article(tail=["Download: https://citypress.example/budget.pdf"]),
+        "Download: https://citypress.example/budget.pdf",
+        article(tail=["The full budget is at https://citypress.example/budget.pdf for anyone to read."]),
+    ),
+    "shortcode": (
+        article(middle=['[button link="https://citypress.example/tips"]Send us your tips[/button]']),
+        '[button link="https://citypress.example/tips"]Send us your tips[/button]',
+        article(middle=["The [budget] line for parks was cut, with brackets marking the changes."]),
+    ),
+    "share-prompt": (
+        article(tail=["Like this story? Share it with a friend!"]),
+        "Like this story? Share it with a friend!",
+        article(middle=["Residents share it with a friend or a neighbour, the scheme's organisers said."]),
+    ),
+    "editor-note": (
+        article(tail=["Editor's note: This story was updated to include the mayor's comments."]),
+        "Editor's note: This story was updated to include the mayor's comments.",
+        article(tail=["An update of the road plan is due next year, officials said."]),
     ),
     "author-bio": (
         article(tail=["About the author", "Jane Doe covers the city council for City Press."]),
@@ -214,6 +249,19 @@ HTML_CASES: dict[str, tuple[str, str, str, str]] = {
         f"<article>{STORY}<p class='adjacent-note'>The adjacent hall hosted the vote count.</p></article>",
         "adjacent hall",
     ),
+    "standfirst": (
+        f"<article><h1>Budget approved</h1><h2 class='sub-head'>An all-night debate ends in a narrow vote</h2>{STORY}"
+        "</article>",
+        "all-night debate",
+        f"<article><h1>Budget approved</h1><h2 class='subtitles-note'>Spending plans in detail</h2>{STORY}</article>",
+        "Spending plans",
+    ),
+    "description-heading": (
+        f"<article><h1>Budget approved</h1><h3>An all-night debate ends in a narrow vote</h3>{STORY}</article>",
+        "all-night debate",
+        f"<article><h1>Budget approved</h1><h3>Spending plans in detail</h3>{STORY}</article>",
+        "Spending plans",
+    ),
     "landmarks": (
         f"<article>{STORY}</article><div role='complementary'><p>Most read: tax rises again this year</p></div>",
         "Most read",
@@ -230,7 +278,8 @@ HTML_CASES: dict[str, tuple[str, str, str, str]] = {
 
 
 def page(body: str) -> str:
-    return f"<html><head><title>Budget approved</title></head><body>{body}</body></html>"
+    description = "<meta name='description' content='An all-night debate ends in a narrow vote.'>"
+    return f"<html><head><title>Budget approved</title>{description}</head><body>{body}</body></html>"
 
 
 @pytest.mark.parametrize("rule", sorted(HTML_CASES))
