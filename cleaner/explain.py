@@ -319,7 +319,7 @@ def explain_text(explanation: Explanation) -> str:
 _STYLE = """
 body { font: 16px/1.55 system-ui, sans-serif; color: #1d1d1d; background: #fff; max-width: 50rem;
        margin: 2rem auto; padding: 0 1rem; }
-h1 { font-size: 1.4rem; margin: 0 0 1rem; }
+h1 { font-size: 1.4rem; margin: 0 0 1rem; overflow-wrap: anywhere; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: 0 0 1rem; }
 dt { font-weight: 600; } dd { margin: 0; overflow-wrap: anywhere; }
 table { border-collapse: collapse; margin: .5rem 0 1.5rem; font-size: .9rem; }
@@ -336,8 +336,8 @@ td.n { text-align: right; }
          padding: 0 .45rem; border-radius: 3px; }
 .html .label { background: #b71c1c; } .text .label { background: #bf360c; }
 .legend { font-size: .9rem; }
-.swatch { display: inline-block; width: .8rem; height: .8rem; margin: 0 .3rem 0 .8rem; border-left: 5px solid;
-          vertical-align: -.1rem; }
+.swatch { display: inline-block; width: .8rem; height: .8rem; margin: 0 .3rem 0 .8rem; border-left-style: solid;
+          border-left-width: 5px; vertical-align: -.1rem; }
 .legend .swatch:first-child { margin-left: 0; }
 .file { font: .8rem ui-monospace, monospace; color: #555; margin-left: .5rem; }
 """
