@@ -21,11 +21,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from cleaner.batch import DEFAULT_TIMEOUT, Outcome, Summary
 from cleaner.batch import clean as clean_paths
 from cleaner.errors import CleanerError, RuleError
+from cleaner.explain import explain, explain_html, explain_text
+from cleaner.health import rule_health_lines, rules_stale
 from cleaner.jsonl import STDIO, Fields, clean_jsonl
 from cleaner.pipeline import Options, clean_bytes
 from cleaner.ruletools import rules_check, rules_list, rules_test
 from cleaner.source import walk
-from cleaner.write import render
+from cleaner.suggest import DEFAULT_MAX_PAGES, DEFAULT_MIN_SHARE, MIN_PAGES, rules_suggest
+from cleaner.write import render, write_atomic
 
 app = typer.Typer(
     add_completion=False,
@@ -44,6 +47,11 @@ class Format(StrEnum):
 
 RulesOption = Annotated[
     list[Path] | None, typer.Option("--rules", help="Extra rule folder (repeatable), read after the shipped rules.")
+]
+UrlOption = Annotated[str | None, typer.Option(help="The page's URL: chooses the site rules.")]
+SiteOption = Annotated[str | None, typer.Option(help="The site (a host name) whose rules apply.")]
+SiteRulesOption = Annotated[
+    bool, typer.Option("--site-rules/--no-site-rules", help="Use site and platform rules; off: generic rules only.")
 ]
 
 
@@ -68,11 +76,9 @@ def clean(
     paths: Annotated[
         list[Path] | None, typer.Argument(help="Files and folders (searched recursively); - reads stdin.")
     ] = None,
-    url: Annotated[str | None, typer.Option(help="The page's URL: chooses the site rules.")] = None,
-    site: Annotated[str | None, typer.Option(help="The site (a host name) whose rules apply.")] = None,
-    site_rules: Annotated[
-        bool, typer.Option("--site-rules/--no-site-rules", help="Use site and platform rules; off: generic rules only.")
-    ] = True,
+    url: UrlOption = None,
+    site: SiteOption = None,
+    site_rules: SiteRulesOption = True,
     rules: RulesOption = None,
     output_format: Annotated[
         Format, typer.Option("--format", help="txt, md, or json (text, metadata and what was removed).")
@@ -140,7 +146,29 @@ def clean(
             ),
             count=lambda: sum(1 for found in walk(paths) if isinstance(found, Path)),
         )
+    if report is not None and not quiet:
+        for line in rule_health_lines(summary.applied, summary.fired, options.rules_dirs):
+            _stderr.print(f"rule set {line}", markup=False)
     raise typer.Exit(1 if summary.failed else 0)
+
+
+@app.command("explain")
+def explain_command(
+    file: Annotated[Path, typer.Argument(help="An HTML page or a text dump.")],
+    url: UrlOption = None,
+    site: SiteOption = None,
+    site_rules: SiteRulesOption = True,
+    rules: RulesOption = None,
+    html: Annotated[Path | None, typer.Option(help="Write a page to open in a browser here instead.")] = None,
+) -> None:
+    """Show what cleaning keeps of FILE, and the rule (or trafilatura) that removed each other block."""
+    options = Options(site_rules=site_rules, rules_dirs=tuple(rules or ()), site=site)
+    explanation = explain(file, url=url, options=options)
+    if html is None:
+        sys.stdout.write(explain_text(explanation))
+        return
+    write_atomic(html, explain_html(explanation))
+    _stderr.print(f"wrote {html}", markup=False)
 
 
 rules_app = typer.Typer(no_args_is_help=True, help="List, check and test rule files.")
@@ -174,6 +202,32 @@ def rules_test_command(rules: RulesOption = None) -> None:
     failed = sum(not case.passed for case in results)
     print(f"{len(results) - failed} passed, {failed} failed")
     raise typer.Exit(1 if failed else 0)
+
+
+@rules_app.command("stale")
+def rules_stale_command(
+    report: Annotated[Path, typer.Argument(help="A manifest written by cleaner clean --report.")],
+    rules: RulesOption = None,
+) -> None:
+    """Rules that matched nothing over a batch, and sites whose output collapsed."""
+    sys.stdout.write(rules_stale(report, rules or ()).text())
+
+
+@rules_app.command("suggest")
+def rules_suggest_command(
+    folder: Annotated[Path, typer.Argument(help="A folder of pages (HTML or text) of the site.")],
+    site: Annotated[str, typer.Option(help="The site (a host name): pages with a URL of another site are left out.")],
+    min_share: Annotated[
+        float, typer.Option(min=0.01, max=1.0, help="Suggest what recurs on at least this share of the pages.")
+    ] = DEFAULT_MIN_SHARE,
+    max_pages: Annotated[
+        int, typer.Option(min=MIN_PAGES, help="Read at most this many pages, spread over the folder.")
+    ] = DEFAULT_MAX_PAGES,
+    rules: RulesOption = None,
+) -> None:
+    """Print a draft rule file for SITE from what recurs across its pages in FOLDER, with the evidence."""
+    options = Options(rules_dirs=tuple(rules or ()))
+    sys.stdout.write(rules_suggest(folder, site, min_share=min_share, max_pages=max_pages, options=options).toml())
 
 
 def _run_with_progress(

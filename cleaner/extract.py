@@ -28,7 +28,13 @@ _NOT_WORD = re.compile(r"[\W_]+")
 
 
 def extract(doc: Document, *, markdown: bool = False) -> None:
-    """Fill ``doc.blocks`` from ``doc.tree``; set ``doc.reason`` when there is nothing to keep."""
+    """Fill ``doc.blocks`` from ``doc.tree``, without the headline; set ``doc.reason`` when there is nothing."""
+    extract_text(doc, markdown=markdown)
+    drop_headline(doc)
+
+
+def extract_text(doc: Document, *, markdown: bool = False) -> None:
+    """trafilatura's text of ``doc.tree`` as ``doc.blocks``, headline included (``explain`` looks in between)."""
     if doc.tree is None:
         return
     text = trafilatura.extract(
@@ -39,7 +45,6 @@ def extract(doc: Document, *, markdown: bool = False) -> None:
         return
     doc.extracted_chars = len(text)
     doc.blocks = split_blocks(text)
-    _drop_headline(doc)
 
 
 def page_title(doc: Document) -> str | None:
@@ -71,7 +76,8 @@ def _normalise(text: str) -> str:
     return _NOT_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
 
 
-def _drop_headline(doc: Document) -> None:
+def drop_headline(doc: Document) -> None:
+    """Take the headline off the first blocks: it is the title, not the article body."""
     keys = _headline_keys(doc)
     for index, block in enumerate(doc.blocks[:_HEADLINE_WITHIN]):
         if _normalise(block.plain) in keys:

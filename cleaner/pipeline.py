@@ -67,8 +67,6 @@ def finish(doc: Document, options: Options) -> None:
         doc.blocks = split_blocks(doc.content)
         doc.extracted_chars = len(doc.content)
     apply_text_rules(doc)
-    if not doc.blocks and doc.reason is None:
-        doc.reason = "the rules removed all of the text"
 
 
 def clean_html(

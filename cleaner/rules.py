@@ -107,6 +107,14 @@ class RuleSet:
     def qualified(self, rule_name: str) -> str:
         return f"{self.name}:{rule_name}"
 
+    @property
+    def shown_path(self) -> str:
+        """The rule file as a person finds it: relative to the working folder when inside it."""
+        try:
+            return str(self.path.resolve().relative_to(Path.cwd()))
+        except ValueError:
+            return str(self.path)
+
 
 @dataclass(frozen=True)
 class Catalog:

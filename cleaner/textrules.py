@@ -14,16 +14,17 @@ from cleaner.rules import TextRule
 
 
 def apply_text_rules(doc: Document) -> None:
+    """Remove the blocks the text rules of ``doc.rulesets`` match, recording each removal."""
     for ruleset in doc.rulesets:
         for rule in ruleset.text_rules:
-            if not doc.blocks:
-                return
-            doomed = _doomed(rule, doc.blocks)
+            doomed = _doomed(rule, doc.blocks) if doc.blocks else set()
             if not doomed:
                 continue
             name = ruleset.qualified(rule.name)
             doc.removed.extend(Removal(name, "text", doc.blocks[i].text) for i in sorted(doomed))
             doc.blocks = _without(doc.blocks, doomed)
+    if not doc.blocks and doc.reason is None:
+        doc.reason = "the rules removed all of the text"
 
 
 def _doomed(rule: TextRule, blocks: list[Block]) -> set[int]:
