@@ -133,6 +133,11 @@ TEXT_CASES: dict[str, tuple[str, str, str]] = {
         "budget, council, roads, libraries, parks",
         article(middle=["Tags", "Labels on the boxes showed the cost of each item"]),
     ),
+    "byline": (
+        article(head=["Budget approved after all-night debate", "By Jane Doe and John Smith, City Press"]),
+        "By Jane Doe and John Smith, City Press",
+        article(head=["Budget approved after all-night debate", "By Tuesday the council had agreed on every line."]),
+    ),
     "date-line": (
         article(head=["Published 18 November 2019, 10:42 GMT"]),
         "Published 18 November 2019, 10:42 GMT",
@@ -173,6 +178,11 @@ TEXT_CASES: dict[str, tuple[str, str, str]] = {
         article(tail=["About the author", "Jane Doe covers the city council for City Press."]),
         "Jane Doe covers the city council for City Press.",
         article(middle=["About the author of the plan, little is known beyond her long service in the treasury."]),
+    ),
+    "comment-thread": (
+        article(tail=["12 comments", *[f"Reader {n}: I think the library should get more money." for n in range(30)]]),
+        "Reader 29: I think the library should get more money.",
+        article(tail=["The clerk said 12 comments arrived after the deadline and were not counted."]),
     ),
     "comment-section": (
         article(tail=["Comments", "Anna: I think this is a disgrace and the library should get more."]),
