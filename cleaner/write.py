@@ -33,15 +33,15 @@ def render(result: CleanResult, output_format: str) -> str:
     return result.text
 
 
-def write_atomic(path: Path, data: str) -> None:
-    """Replace ``path`` with ``data`` (UTF-8) all at once; OutputError if the folder refuses."""
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Replace ``path`` with ``data`` (text as UTF-8) all at once; OutputError if the folder refuses."""
     try:
         fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_MARK)
     except OSError as exc:
         raise OutputError(str(path.parent), f"cannot write here: {exc.strerror}") from exc
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape", newline="\n") as handle:
-            handle.write(data)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data if isinstance(data, bytes) else data.encode("utf-8", errors="surrogateescape"))
             os.fchmod(handle.fileno(), _FILE_MODE)
         os.replace(temp, path)
     except BaseException as exc:
