@@ -1,8 +1,9 @@
 """cleaner: scrape article pages and strip the boilerplate that main-text extractors leave behind.
 
 Library first: ``clean_html``, ``clean_text``, ``clean_bytes`` and ``clean_file`` clean one document;
-``clean`` cleans files and folders in parallel, incrementally. The CLI (``cleaner``) is a thin layer
-over these functions.
+``clean`` cleans files and folders in parallel, incrementally; ``fetch`` downloads a list of URLs
+politely and ``run`` fetches and cleans in one pass. The CLI (``cleaner``) is a thin layer over these
+functions.
 """
 
 from cleaner.batch import Outcome, Summary, clean
@@ -16,13 +17,18 @@ from cleaner.errors import (
     ReadError,
     RuleError,
 )
+from cleaner.fetcher import FetchOptions, FetchOutcome, FetchSummary, fetch
 from cleaner.pipeline import Options, clean_bytes, clean_file, clean_html, clean_text
+from cleaner.scrape import run
 from cleaner.version import __version__
 
 __all__ = [
     "CleanResult",
     "CleanerError",
     "FetchError",
+    "FetchOptions",
+    "FetchOutcome",
+    "FetchSummary",
     "InputError",
     "NothingExtracted",
     "Options",
@@ -38,4 +44,6 @@ __all__ = [
     "clean_file",
     "clean_html",
     "clean_text",
+    "fetch",
+    "run",
 ]

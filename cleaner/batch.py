@@ -61,6 +61,10 @@ class Outcome:
         line["rules"] = list(self.rules)
         return line
 
+    def problem(self) -> str | None:
+        """The line a user sees for an input that was not cleaned, None when all went well."""
+        return f"{self.status} {self.path}: {self.reason}" if self.status in ("skipped", "failed", "empty") else None
+
 
 @dataclass
 class Summary:
@@ -108,21 +112,23 @@ def clean(
     timeout: float | None = DEFAULT_TIMEOUT,
     report: IO[str] | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
+    state_root: Path | None = None,
 ) -> Summary:
     """Clean every input file under ``paths``, writing ``<stem>.clean.txt`` next to each.
 
     ``paths`` may be any iterable, consumed lazily (``cleaner run`` feeds pages as they download). Files
     unchanged since their output was written (same bytes, same rules, same cleaner) are skipped
     unless ``force``. ``report`` receives one JSON line per input; ``on_outcome`` is called for each
-    input, in order. Raises RuleError before starting if a rule file is bad, and OutputError if outputs
-    cannot be written.
+    input, in order. What was done is remembered in each folder given (for a file, its own folder), or
+    in ``state_root``, which must hold every file given. Raises RuleError before starting if a rule file
+    is bad, and OutputError if outputs cannot be written.
     """
     options = options or Options()
     catalog = load_catalog(options.rules_dirs)
     summary = Summary()
     started = time.monotonic()
     stores: dict[Path, StateStore] = {}
-    tasks = _tasks(paths, options, catalog, stores, force)
+    tasks = _tasks(paths, options, catalog, stores, force, state_root)
     try:
         with contextlib.closing(
             ordered_map(
@@ -157,11 +163,16 @@ def clean(
 
 
 def _tasks(
-    paths: Iterable[Path], options: Options, catalog: Catalog, stores: dict[Path, StateStore], force: bool
+    paths: Iterable[Path],
+    options: Options,
+    catalog: Catalog,
+    stores: dict[Path, StateStore],
+    force: bool,
+    state_root: Path | None,
 ) -> Iterator[_Task | Ready]:
     folders_tidied: set[Path] = set()
     for top in paths:
-        root = top if top.is_dir() else top.parent
+        root = state_root or (top if top.is_dir() else top.parent)
         for found in walk([top]):
             if isinstance(found, Skipped):
                 status = "failed" if found.error else "skipped"

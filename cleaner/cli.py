@@ -7,25 +7,31 @@ Exit codes: 0 all good, 1 some inputs failed, 2 usage or rule errors.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import io
+import ipaddress
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import IO, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from cleaner.batch import DEFAULT_TIMEOUT, Outcome, Summary
+from cleaner.batch import DEFAULT_TIMEOUT
 from cleaner.batch import clean as clean_paths
 from cleaner.errors import CleanerError, RuleError
 from cleaner.explain import explain, explain_html, explain_text
+from cleaner.fetcher import FetchOptions
+from cleaner.fetcher import fetch as fetch_urls
 from cleaner.health import rule_health_lines, rules_stale
 from cleaner.jsonl import STDIO, Fields, clean_jsonl
 from cleaner.pipeline import Options, clean_bytes
 from cleaner.ruletools import rules_check, rules_list, rules_test
+from cleaner.scrape import run as run_urls
 from cleaner.source import walk
 from cleaner.suggest import DEFAULT_MAX_PAGES, DEFAULT_MIN_SHARE, MIN_PAGES, rules_suggest
 from cleaner.write import render, write_atomic
@@ -45,16 +51,6 @@ class Format(StrEnum):
     md = "md"
 
 
-RulesOption = Annotated[
-    list[Path] | None, typer.Option("--rules", help="Extra rule folder (repeatable), read after the shipped rules.")
-]
-UrlOption = Annotated[str | None, typer.Option(help="The page's URL: chooses the site rules.")]
-SiteOption = Annotated[str | None, typer.Option(help="The site (a host name) whose rules apply.")]
-SiteRulesOption = Annotated[
-    bool, typer.Option("--site-rules/--no-site-rules", help="Use site and platform rules; off: generic rules only.")
-]
-
-
 @app.callback()
 def _commands() -> None:
     """Scrape article pages and strip the boilerplate that main-text extractors leave behind."""
@@ -71,6 +67,26 @@ def main() -> None:
         sys.exit(1)
 
 
+UrlOption = Annotated[str | None, typer.Option(help="The page's URL: chooses the site rules.")]
+SiteOption = Annotated[str | None, typer.Option(help="The site (a host name) whose rules apply.")]
+SiteRulesOption = Annotated[
+    bool, typer.Option("--site-rules/--no-site-rules", help="Use site and platform rules; off: generic rules only.")
+]
+RulesOption = Annotated[
+    list[Path] | None, typer.Option("--rules", help="Extra rule folder (repeatable), read after the shipped rules.")
+]
+FormatOption = Annotated[
+    Format, typer.Option("--format", help="txt, md, or json (text, metadata and what was removed).")
+]
+JobsOption = Annotated[
+    int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes [default: number of cores].")
+]
+ForceOption = Annotated[bool, typer.Option(help="Clean again files that are unchanged since their output was written.")]
+TimeoutOption = Annotated[float, typer.Option(min=0.1, help="Seconds one page may take before its worker is replaced.")]
+ReportOption = Annotated[Path | None, typer.Option(help="Write a JSON-lines manifest, one line per input.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")]
+
+
 @app.command()
 def clean(
     paths: Annotated[
@@ -80,20 +96,12 @@ def clean(
     site: SiteOption = None,
     site_rules: SiteRulesOption = True,
     rules: RulesOption = None,
-    output_format: Annotated[
-        Format, typer.Option("--format", help="txt, md, or json (text, metadata and what was removed).")
-    ] = Format.txt,
-    jobs: Annotated[
-        int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes [default: number of cores].")
-    ] = None,
-    force: Annotated[
-        bool, typer.Option(help="Clean again files that are unchanged since their output was written.")
-    ] = False,
-    timeout: Annotated[
-        float, typer.Option(min=0.1, help="Seconds one page may take before its worker is replaced.")
-    ] = DEFAULT_TIMEOUT,
-    report: Annotated[Path | None, typer.Option(help="Write a JSON-lines manifest, one line per input.")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+    output_format: FormatOption = Format.txt,
+    jobs: JobsOption = None,
+    force: ForceOption = False,
+    timeout: TimeoutOption = DEFAULT_TIMEOUT,
+    report: ReportOption = None,
+    quiet: QuietOption = False,
     jsonl: Annotated[
         Path | None, typer.Option(help="Clean the pages of a JSON-lines file (.gz too; - for stdin) instead of files.")
     ] = None,
@@ -107,19 +115,24 @@ def clean(
     strict: Annotated[bool, typer.Option(help="With --jsonl: a malformed line stops the run.")] = False,
 ) -> None:
     """Clean files and folders, writing <name>.clean.txt next to each raw file; or a JSON-lines stream."""
-    options = Options(
-        site_rules=site_rules, rules_dirs=tuple(rules or ()), output_format=output_format.value, site=site
-    )
+    options = _clean_options(site_rules, rules, output_format, site)
     if jsonl is not None:
         if output is None or paths:
             raise typer.BadParameter("--jsonl IN needs -o OUT (- for stdout) and no PATH arguments")
         fields = Fields(html=html_field, text=text_field, url=url_field, id=id_field)
-        summary = _run_with_progress(
-            quiet or output == STDIO,
-            lambda on_outcome: clean_jsonl(
-                jsonl, output, options, fields=fields, jobs=jobs, timeout=timeout, strict=strict, on_outcome=on_outcome
-            ),
-        )
+        quiet = quiet or output == STDIO
+        with _progress(quiet) as progress:
+            summary = clean_jsonl(
+                jsonl,
+                output,
+                options,
+                fields=fields,
+                jobs=jobs,
+                timeout=timeout,
+                strict=strict,
+                on_outcome=_tracker(progress, "cleaning", "lines"),
+            )
+        _summarise(quiet, summary.line())
         raise typer.Exit(1 if summary.failed else 0)
     if not paths:
         raise typer.BadParameter("give files or folders to clean, - for stdin, or --jsonl IN -o OUT")
@@ -132,24 +145,114 @@ def clean(
         return
     with contextlib.ExitStack() as stack:
         manifest = stack.enter_context(report.open("w", encoding="utf-8")) if report else None
-        summary = _run_with_progress(
-            quiet,
-            lambda on_outcome: clean_paths(
-                paths,
-                options,
-                url=url,
-                jobs=jobs,
-                force=force,
-                timeout=timeout,
-                report=manifest,
-                on_outcome=on_outcome,
-            ),
-            count=lambda: sum(1 for found in walk(paths) if isinstance(found, Path)),
+        progress = stack.enter_context(_progress(quiet))
+        on_outcome = _tracker(progress, "cleaning", "files", lambda: _count_inputs(paths))
+        summary = clean_paths(
+            paths, options, url=url, jobs=jobs, force=force, timeout=timeout, report=manifest, on_outcome=on_outcome
         )
-    if report is not None and not quiet:
-        for line in rule_health_lines(summary.applied, summary.fired, options.rules_dirs):
-            _stderr.print(f"rule set {line}", markup=False)
+    health = rule_health_lines(summary.applied, summary.fired, options.rules_dirs) if report is not None else []
+    _summarise(quiet, summary.line(), *(f"rule set {line}" for line in health))
     raise typer.Exit(1 if summary.failed else 0)
+
+
+_FETCH = FetchOptions()  # the defaults shown by --help
+UrlsArgument = Annotated[Path, typer.Argument(help="A file of URLs, one per line (# comments); - reads stdin.")]
+OutOption = Annotated[Path, typer.Option("--out", "-o", help="Folder the pages are saved in, one folder per host.")]
+DelayOption = Annotated[
+    float, typer.Option(min=0, help="Seconds between two requests to one host, at least (jittered; Crawl-delay wins).")
+]
+ConcurrencyOption = Annotated[int, typer.Option(min=1, help="Hosts downloaded from at the same time.")]
+UserAgentOption = Annotated[str, typer.Option(help="The User-Agent header: the tool's name and a contact URL.")]
+ConnectTimeoutOption = Annotated[float, typer.Option(min=0.1, help="Seconds to wait for a connection.")]
+ReadTimeoutOption = Annotated[float, typer.Option(min=0.1, help="Seconds to wait for the next bytes of an answer.")]
+DeadlineOption = Annotated[
+    float, typer.Option(min=0.1, help="Seconds one attempt at one page may take, redirects included.")
+]
+RetriesOption = Annotated[int, typer.Option(min=0, help="Retries of connection errors, 408, 429 and 5xx answers.")]
+BackoffOption = Annotated[float, typer.Option(min=0, help="Seconds before the first retry; doubled for each next one.")]
+MaxBytesOption = Annotated[int, typer.Option(min=1, help="Largest page in bytes, also after decompression.")]
+AllowPrivateOption = Annotated[
+    bool, typer.Option(help="Also fetch from private, loopback and link-local addresses (intranets, tests).")
+]
+AllowNetworkOption = Annotated[
+    list[str] | None,
+    typer.Option("--allow-network", help="Also fetch from this network, e.g. 10.1.0.0/16 (repeatable)."),
+]
+RefreshOption = Annotated[
+    bool, typer.Option(help="Ask again for pages already saved (If-None-Match / If-Modified-Since; kept on 304).")
+]
+
+
+@app.command()
+def fetch(
+    urls: UrlsArgument,
+    out: OutOption,
+    delay: DelayOption = _FETCH.delay,
+    concurrency: ConcurrencyOption = _FETCH.concurrency,
+    user_agent: UserAgentOption = _FETCH.user_agent,
+    connect_timeout: ConnectTimeoutOption = _FETCH.connect_timeout,
+    read_timeout: ReadTimeoutOption = _FETCH.read_timeout,
+    deadline: DeadlineOption = _FETCH.deadline,
+    retries: RetriesOption = _FETCH.retries,
+    backoff: BackoffOption = _FETCH.backoff,
+    max_bytes: MaxBytesOption = _FETCH.max_bytes,
+    allow_private: AllowPrivateOption = False,
+    allow_network: AllowNetworkOption = None,
+    refresh: RefreshOption = False,
+    report: ReportOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Download the pages of a URL list politely into OUT, each with a <name>.meta.json sidecar."""
+    options = _fetch_options(locals())
+    with _url_session(urls, report, quiet) as (lines, manifest, progress):
+        on_outcome = _tracker(progress, "fetching", "URLs", _url_counter(urls))
+        summary = fetch_urls(lines, out, options, report=manifest, on_outcome=on_outcome)
+    _summarise(quiet, summary.line())
+    raise typer.Exit(1 if summary.failed else 0)
+
+
+@app.command()
+def run(
+    urls: UrlsArgument,
+    out: OutOption,
+    delay: DelayOption = _FETCH.delay,
+    concurrency: ConcurrencyOption = _FETCH.concurrency,
+    user_agent: UserAgentOption = _FETCH.user_agent,
+    connect_timeout: ConnectTimeoutOption = _FETCH.connect_timeout,
+    read_timeout: ReadTimeoutOption = _FETCH.read_timeout,
+    deadline: DeadlineOption = _FETCH.deadline,
+    retries: RetriesOption = _FETCH.retries,
+    backoff: BackoffOption = _FETCH.backoff,
+    max_bytes: MaxBytesOption = _FETCH.max_bytes,
+    allow_private: AllowPrivateOption = False,
+    allow_network: AllowNetworkOption = None,
+    refresh: RefreshOption = False,
+    site_rules: SiteRulesOption = True,
+    rules: RulesOption = None,
+    output_format: FormatOption = Format.txt,
+    jobs: JobsOption = None,
+    force: ForceOption = False,
+    timeout: TimeoutOption = DEFAULT_TIMEOUT,
+    report: ReportOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Fetch a URL list into OUT and clean each page while the others download (fetch, then clean OUT)."""
+    options = _fetch_options(locals())
+    with _url_session(urls, report, quiet) as (lines, manifest, progress):
+        fetched, cleaned = run_urls(
+            lines,
+            out,
+            options,
+            _clean_options(site_rules, rules, output_format, None),
+            jobs=jobs,
+            force=force,
+            timeout=timeout,
+            report=manifest,
+            on_fetched=_tracker(progress, "fetching", "URLs", _url_counter(urls)),
+            on_cleaned=_tracker(progress, "cleaning", "files"),
+        )
+    _summarise(quiet, fetched.line(), cleaned.line())
+    raise typer.Exit(1 if fetched.failed or cleaned.failed else 0)
 
 
 @app.command("explain")
@@ -171,7 +274,7 @@ def explain_command(
     _stderr.print(f"wrote {html}", markup=False)
 
 
-rules_app = typer.Typer(no_args_is_help=True, help="List, check and test rule files.")
+rules_app = typer.Typer(no_args_is_help=True, help="List, check, test and maintain rule files.")
 app.add_typer(rules_app, name="rules")
 
 
@@ -230,14 +333,64 @@ def rules_suggest_command(
     sys.stdout.write(rules_suggest(folder, site, min_share=min_share, max_pages=max_pages, options=options).toml())
 
 
-def _run_with_progress(
-    quiet: bool, run: Callable[[Callable[[Outcome], None]], Summary], count: Callable[[], int] | None = None
-) -> Summary:
-    """Run a batch, showing a progress bar on a terminal and one line per problem, then a summary.
+def _clean_options(site_rules: bool, rules: list[Path] | None, output_format: Format, site: str | None) -> Options:
+    return Options(site_rules=site_rules, rules_dirs=tuple(rules or ()), output_format=output_format.value, site=site)
 
-    ``count`` (run in a thread, so that cleaning starts at once) gives the bar its total.
-    """
-    show_bar = not quiet and _stderr.is_terminal
+
+def _fetch_options(values: dict[str, Any]) -> FetchOptions:
+    """FetchOptions from a command's parameters, which carry the same names."""
+    networks = tuple(values["allow_network"] or ())
+    for network in networks:
+        try:
+            ipaddress.ip_network(network)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--allow-network") from exc
+    values = {**values, "allow_networks": networks}
+    return FetchOptions(**{f.name: values[f.name] for f in dataclasses.fields(FetchOptions)})
+
+
+@contextlib.contextmanager
+def _url_session(urls: Path, report: Path | None, quiet: bool) -> Iterator[tuple[IO[str], IO[str] | None, Progress]]:
+    """The URL list's lines, the report file if asked for, and the progress display of fetch and run."""
+    with contextlib.ExitStack() as stack:
+        lines = stack.enter_context(_url_list(urls))
+        manifest = stack.enter_context(report.open("w", encoding="utf-8")) if report else None
+        yield lines, manifest, stack.enter_context(_progress(quiet))
+
+
+@contextlib.contextmanager
+def _url_list(source: Path) -> Iterator[IO[str]]:
+    """The lines of a URL list (undecodable bytes become U+FFFD, so such a line is reported, not fatal)."""
+    if source == Path("-"):
+        yield io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+        return
+    try:
+        handle = source.open(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise typer.BadParameter(f"{source}: {exc.strerror}", param_hint="URLS") from exc
+    with handle:
+        yield handle
+
+
+def _url_counter(source: Path) -> Callable[[], int] | None:
+    """Counts the URLs of a list file for the progress bar (standard input cannot be read twice)."""
+    if source == Path("-"):
+        return None
+
+    def count() -> int:
+        with source.open(encoding="utf-8", errors="replace") as handle:
+            return sum(1 for line in handle if line.strip() and not line.strip().startswith("#"))
+
+    return count
+
+
+def _count_inputs(paths: list[Path]) -> int:
+    return sum(1 for found in walk(paths) if isinstance(found, Path))
+
+
+@contextlib.contextmanager
+def _progress(quiet: bool) -> Iterator[Progress]:
+    """Progress bars on a terminal (none when quiet or redirected); Ctrl-C ends the run with code 130."""
     progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -246,29 +399,39 @@ def _run_with_progress(
         TimeRemainingColumn(),
         TextColumn("failed {task.fields[failed]}"),
         console=_stderr,
-        disable=not show_bar,
+        disable=quiet or not _stderr.is_terminal,
         transient=True,
     )
-    task = progress.add_task("cleaning", total=None, failed=0, rate="")
+    try:
+        with progress:
+            yield progress
+    except KeyboardInterrupt:  # typer would end silently; say what state the outputs are in
+        _stderr.print("interrupted: every file written is complete; run again to finish", markup=False)
+        raise typer.Exit(130) from None
+
+
+def _tracker(
+    progress: Progress, description: str, unit: str, count: Callable[[], int] | None = None
+) -> Callable[[Any], None]:
+    """A callback for outcomes (of clean or fetch): advances a bar and prints one line per problem."""
+    task = progress.add_task(description, total=None, failed=0, rate="")
     failures = 0
+    if count is not None and not progress.disable:
+        threading.Thread(target=lambda: progress.update(task, total=count()), daemon=True).start()
 
-    def on_outcome(outcome: Outcome) -> None:
+    def on_outcome(outcome: Any) -> None:
         nonlocal failures
-        if outcome.status in ("skipped", "failed", "empty"):
+        problem = outcome.problem()
+        if problem:
             failures += outcome.status == "failed"
-            progress.console.print(f"{outcome.status} {outcome.path}: {outcome.reason}", markup=False)
-        speed = progress.tasks[0].speed
-        progress.update(task, advance=1, failed=failures, rate=f"{speed:.1f} files/s" if speed else "")
+            progress.console.print(problem, markup=False)
+        speed = next(shown.speed for shown in progress.tasks if shown.id == task)
+        progress.update(task, advance=1, failed=failures, rate=f"{speed:.1f} {unit}/s" if speed else "")
 
-    with progress:
-        if show_bar and count is not None:
-            threading.Thread(target=lambda: progress.update(task, total=count()), daemon=True).start()
-        try:
-            summary = run(on_outcome)
-        except KeyboardInterrupt:
-            progress.stop()
-            _stderr.print("interrupted: every output written is complete; run again to finish", markup=False)
-            raise typer.Exit(130) from None
+    return on_outcome
+
+
+def _summarise(quiet: bool, *lines: str) -> None:
     if not quiet:
-        _stderr.print(summary.line(), markup=False)
-    return summary
+        for line in lines:
+            _stderr.print(line, markup=False)

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import ssl
 import tomllib
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import cssselect
+import httpx
 from lxml import etree
 
 
@@ -51,7 +53,20 @@ class OutputError(CleanerError):
 
 
 class FetchError(CleanerError):
-    """A page could not be downloaded."""
+    """A page could not be downloaded; ``kind`` groups failures in a summary (``HTTP 404``, ``timeout``)."""
+
+    def __init__(self, where: str, problem: str, kind: str = "error") -> None:
+        super().__init__(where, problem)
+        self.kind = kind
+
+
+class TransientFetchError(FetchError):
+    """A failure that may pass (connection errors, 408, 429, 5xx), so it is retried with backoff;
+    ``retry_after`` is the wait in seconds the server asked for, if it did."""
+
+    def __init__(self, where: str, problem: str, kind: str, retry_after: float | None = None) -> None:
+        super().__init__(where, problem, kind)
+        self.retry_after = retry_after
 
 
 @contextmanager
@@ -83,3 +98,41 @@ def translated(where: str, error: type[CleanerError] = InputError) -> Iterator[N
         raise error(where, "structure nested too deeply to process") from exc
     except OSError as exc:
         raise error(where, exc.strerror or str(exc)) from exc
+
+
+@contextmanager
+def translated_http(url: str) -> Iterator[None]:
+    """Re-raise httpx errors (and corrupt compressed bodies) met while downloading ``url`` as FetchError,
+    transient ones (worth a retry) as TransientFetchError. TLS failures are errors, never retried or
+    worked around."""
+    try:
+        yield
+    except CleanerError:
+        raise
+    except httpx.ConnectTimeout as exc:
+        raise TransientFetchError(url, "timed out connecting", "timeout") from exc
+    except httpx.TimeoutException as exc:
+        raise FetchError(url, "timed out waiting for data", "timeout") from exc
+    except httpx.ConnectError as exc:
+        if _caused_by_tls(exc):
+            raise FetchError(url, f"TLS error: {_message(exc)}", "TLS error") from exc
+        raise TransientFetchError(url, f"cannot connect: {_message(exc)}", "connection error") from exc
+    except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError) as exc:
+        raise TransientFetchError(url, f"connection broken: {_message(exc)}", "connection error") from exc
+    except httpx.HTTPError as exc:
+        raise FetchError(url, _message(exc), "error") from exc
+    except zlib.error as exc:
+        raise FetchError(url, f"corrupt compressed body: {exc}", "bad encoding") from exc
+
+
+def _caused_by_tls(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _message(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__

@@ -98,20 +98,43 @@ def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
 
 
 def _gunzip(head: bytes, handle, path: Path, max_bytes: int) -> bytes:
-    """Inflate in bounded steps so that a small bomb cannot expand past ``max_bytes`` in memory."""
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    inflater = BoundedInflater(16 + zlib.MAX_WBITS, max_bytes)
     out = bytearray()
     pending = head
     while pending:
-        out += inflater.decompress(pending, max_bytes + 1 - len(out))
-        while inflater.unconsumed_tail and len(out) <= max_bytes:
-            out += inflater.decompress(inflater.unconsumed_tail, max_bytes + 1 - len(out))
-        if len(out) > max_bytes:
+        out += inflater.feed(pending)
+        if inflater.over_limit:
             raise InputError(str(path), f"inflates to more than the {max_bytes:,}-byte limit")
         pending = handle.read(_CHUNK)
-    if not inflater.eof:
+    if not inflater.complete:
         raise InputError(str(path), "truncated gzip data")
     return bytes(out)
+
+
+class BoundedInflater:
+    """gzip or zlib inflation in bounded steps: in all it produces at most ``limit + 1`` bytes, so a
+    small bomb cannot expand in memory (``over_limit`` then tells the caller to give up)."""
+
+    def __init__(self, wbits: int, limit: int) -> None:
+        self._inflater = zlib.decompressobj(wbits)
+        self._room = limit + 1
+
+    def feed(self, data: bytes) -> bytes:
+        out = bytearray()
+        while data and self._room > 0 and not self._inflater.eof:
+            piece = self._inflater.decompress(data, self._room)
+            out += piece
+            self._room -= len(piece)
+            data = self._inflater.unconsumed_tail
+        return bytes(out)
+
+    @property
+    def over_limit(self) -> bool:
+        return self._room <= 0
+
+    @property
+    def complete(self) -> bool:
+        return self._inflater.eof
 
 
 def read_sidecar(path: Path) -> dict | None:

@@ -35,10 +35,10 @@ def render(result: CleanResult, output_format: str) -> str:
     return result.text
 
 
-def write_atomic(path: Path, data: str) -> None:
-    """Replace ``path`` with ``data`` (UTF-8) all at once; OutputError if the folder refuses."""
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Replace ``path`` with ``data`` (text as UTF-8) all at once; OutputError if the folder refuses."""
     with replacing(path) as handle:
-        handle.write(data.encode("utf-8", errors="surrogateescape"))
+        handle.write(data if isinstance(data, bytes) else data.encode("utf-8", errors="surrogateescape"))
 
 
 @contextlib.contextmanager

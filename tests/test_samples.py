@@ -8,7 +8,9 @@ import pytest
 
 from tests.conftest import SAMPLES, paragraphs, run_cli
 
-SEEDS = sorted(p.name for p in (SAMPLES / "seeds").glob("*.txt") if not p.name.endswith((".expected.txt", ".clean.txt")))
+SEEDS = sorted(
+    p.name for p in (SAMPLES / "seeds").glob("*.txt") if not p.name.endswith((".expected.txt", ".clean.txt"))
+)
 HTML_SAMPLES = sorted(p.name for p in (SAMPLES / "html").glob("*.html"))
 
 
