@@ -8,12 +8,23 @@ from __future__ import annotations
 
 import trafilatura
 
-from cleaner import clean_html, clean_text
+from cleaner import Options, clean_bytes, clean_text
 
 
-def generic(html: str) -> str:
-    """cleaner on HTML, generic rules only."""
-    return clean_html(html, site_rules=False).text
+def _generic(extraction: str):
+    options = Options(site_rules=False, extraction=extraction)
+
+    def clean(html: str) -> str:
+        return clean_bytes(html.encode("utf-8"), source="<aeb>", options=options).text
+
+    clean.__doc__ = f"cleaner on HTML, generic rules only, trafilatura in its {extraction} mode."
+    return clean
+
+
+generic = _generic("fast")  # the default mode
+generic_full = _generic("full")
+generic_precision = _generic("precision")
+generic_recall = _generic("recall")
 
 
 def dump(html: str) -> str:

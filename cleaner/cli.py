@@ -51,6 +51,13 @@ class Format(StrEnum):
     md = "md"
 
 
+class Extraction(StrEnum):
+    fast = "fast"
+    full = "full"
+    precision = "precision"
+    recall = "recall"
+
+
 @app.callback()
 def _commands() -> None:
     """Scrape article pages and strip the boilerplate that main-text extractors leave behind."""
@@ -78,6 +85,10 @@ RulesOption = Annotated[
 FormatOption = Annotated[
     Format, typer.Option("--format", help="txt, md, or json (text, metadata and what was removed).")
 ]
+ExtractionOption = Annotated[
+    Extraction,
+    typer.Option(help="trafilatura's mode: fast (measured best), full (with fallbacks), precision or recall."),
+]
 JobsOption = Annotated[
     int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes [default: number of cores].")
 ]
@@ -97,6 +108,7 @@ def clean(
     site_rules: SiteRulesOption = True,
     rules: RulesOption = None,
     output_format: FormatOption = Format.txt,
+    extraction: ExtractionOption = Extraction.fast,
     jobs: JobsOption = None,
     force: ForceOption = False,
     timeout: TimeoutOption = DEFAULT_TIMEOUT,
@@ -115,7 +127,7 @@ def clean(
     strict: Annotated[bool, typer.Option(help="With --jsonl: a malformed line stops the run.")] = False,
 ) -> None:
     """Clean files and folders, writing <name>.clean.txt next to each raw file; or a JSON-lines stream."""
-    options = _clean_options(site_rules, rules, output_format, site)
+    options = _clean_options(site_rules, rules, output_format, site, extraction)
     if jsonl is not None:
         if output is None or paths:
             raise typer.BadParameter("--jsonl IN needs -o OUT (- for stdout) and no PATH arguments")
@@ -230,6 +242,7 @@ def run(
     site_rules: SiteRulesOption = True,
     rules: RulesOption = None,
     output_format: FormatOption = Format.txt,
+    extraction: ExtractionOption = Extraction.fast,
     jobs: JobsOption = None,
     force: ForceOption = False,
     timeout: TimeoutOption = DEFAULT_TIMEOUT,
@@ -243,7 +256,7 @@ def run(
             lines,
             out,
             options,
-            _clean_options(site_rules, rules, output_format, None),
+            _clean_options(site_rules, rules, output_format, None, extraction),
             jobs=jobs,
             force=force,
             timeout=timeout,
@@ -333,8 +346,16 @@ def rules_suggest_command(
     sys.stdout.write(rules_suggest(folder, site, min_share=min_share, max_pages=max_pages, options=options).toml())
 
 
-def _clean_options(site_rules: bool, rules: list[Path] | None, output_format: Format, site: str | None) -> Options:
-    return Options(site_rules=site_rules, rules_dirs=tuple(rules or ()), output_format=output_format.value, site=site)
+def _clean_options(
+    site_rules: bool, rules: list[Path] | None, output_format: Format, site: str | None, extraction: Extraction
+) -> Options:
+    return Options(
+        site_rules=site_rules,
+        rules_dirs=tuple(rules or ()),
+        output_format=output_format.value,
+        site=site,
+        extraction=extraction.value,
+    )
 
 
 def _fetch_options(values: dict[str, Any]) -> FetchOptions:

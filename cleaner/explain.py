@@ -90,7 +90,7 @@ def explain(path: str | Path, *, url: str | None = None, options: Options | None
         pieces = _pieces(doc.tree)
         prune(doc)
         segments = _segments(pieces, doc.tree)
-        extract_text(doc)
+        extract_text(doc, mode=options.extraction)
     else:
         doc.blocks = split_blocks(doc.content)
     extracted = list(doc.blocks)

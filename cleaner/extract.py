@@ -1,9 +1,10 @@
 """Stage 5: the main text of the pruned page, by trafilatura, without the headline.
 
-trafilatura's settings were chosen by measurement on the development set (README, "Quality"):
-``fast=True`` skips the fallback extractors, which made it both faster and slightly more precise there.
-Its process-wide deduplication cache is kept off: it would make the output depend on the order in
-which documents are processed. Comments are left out: they are not the article.
+trafilatura's mode was chosen by measurement on the development set (README, "Quality";
+``python bench/quality.py --modes``): ``fast`` skips its fallback extractors, which was both faster and
+more precise there at the same recall. Its process-wide deduplication cache is kept off: it would make
+the output depend on the order in which documents are processed. Comments are left out: they are not
+the article.
 """
 
 from __future__ import annotations
@@ -15,30 +16,35 @@ import trafilatura
 
 from cleaner.document import Document, Removal, split_blocks
 
-TRAFILATURA_OPTIONS = {
-    "fast": True,
-    "include_comments": False,
-    "include_tables": True,
-    "include_images": False,
-    "deduplicate": False,
+TRAFILATURA_OPTIONS = {"include_comments": False, "include_tables": True, "include_images": False, "deduplicate": False}
+MODES = {  # extraction mode -> trafilatura settings
+    "fast": {"fast": True},  # no fallback extractors: the default
+    "full": {},  # trafilatura's defaults, fallbacks included
+    "precision": {"fast": True, "favor_precision": True},
+    "recall": {"fast": True, "favor_recall": True},
 }
+DEFAULT_MODE = "fast"
 _HEADLINE_WITHIN = 3  # the headline, when trafilatura keeps it, is among the first blocks
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—:»·-]\s+|\s+::\s+")
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
-def extract(doc: Document, *, markdown: bool = False) -> None:
+def extract(doc: Document, *, markdown: bool = False, mode: str = DEFAULT_MODE) -> None:
     """Fill ``doc.blocks`` from ``doc.tree``, without the headline; set ``doc.reason`` when there is nothing."""
-    extract_text(doc, markdown=markdown)
+    extract_text(doc, markdown=markdown, mode=mode)
     drop_headline(doc)
 
 
-def extract_text(doc: Document, *, markdown: bool = False) -> None:
+def extract_text(doc: Document, *, markdown: bool = False, mode: str = DEFAULT_MODE) -> None:
     """trafilatura's text of ``doc.tree`` as ``doc.blocks``, headline included (``explain`` looks in between)."""
     if doc.tree is None:
         return
     text = trafilatura.extract(
-        doc.tree, url=doc.url, output_format="markdown" if markdown else "txt", **TRAFILATURA_OPTIONS
+        doc.tree,
+        url=doc.url,
+        output_format="markdown" if markdown else "txt",
+        **TRAFILATURA_OPTIONS,
+        **MODES[mode],
     )
     if not text or not text.strip():
         doc.reason = "no main text found (trafilatura returned nothing)"

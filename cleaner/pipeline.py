@@ -13,7 +13,7 @@ from typing import Literal
 from cleaner.decode import decode
 from cleaner.document import CleanResult, Document, split_blocks
 from cleaner.errors import InputError, NothingExtracted
-from cleaner.extract import extract, page_title
+from cleaner.extract import DEFAULT_MODE, extract, page_title
 from cleaner.prune import prune
 from cleaner.resolve import resolve
 from cleaner.rules import load_catalog
@@ -22,6 +22,7 @@ from cleaner.textrules import apply_text_rules
 from cleaner.write import render, write_atomic
 
 OutputFormat = Literal["txt", "json", "md"]
+ExtractionMode = Literal["fast", "full", "precision", "recall"]
 
 
 @dataclass(frozen=True)
@@ -33,11 +34,15 @@ class Options:
     output_format: OutputFormat = "txt"
     max_bytes: int = DEFAULT_MAX_BYTES
     site: str | None = None  # force the site (a host) whatever the document says
+    extraction: ExtractionMode = DEFAULT_MODE  # trafilatura's mode: fast, full, precision or recall
 
     @property
     def key(self) -> str:
         """What in these options changes outputs (rule folders count through their rule sets)."""
-        return f"{self.output_format} site_rules={self.site_rules} site={self.site} max={self.max_bytes}"
+        return (
+            f"{self.output_format} site_rules={self.site_rules} site={self.site} max={self.max_bytes}"
+            f" extraction={self.extraction}"
+        )
 
 
 def process(doc: Document, options: Options) -> Document:
@@ -62,7 +67,7 @@ def finish(doc: Document, options: Options) -> None:
     """Prune, extract and apply the text rules."""
     if doc.kind == "html":
         prune(doc)
-        extract(doc, markdown=options.output_format == "md")
+        extract(doc, markdown=options.output_format == "md", mode=options.extraction)
     else:
         doc.blocks = split_blocks(doc.content)
         doc.extracted_chars = len(doc.content)

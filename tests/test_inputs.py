@@ -159,3 +159,13 @@ def test_python_dash_m_and_help_work() -> None:
 def test_missing_path_is_reported_and_fails(tmp_path: Path) -> None:
     result = run_cli("clean", tmp_path / "absent")
     assert result.returncode == 1 and "no such file or folder" in result.stderr_text
+
+
+def test_extraction_mode_is_an_option_and_part_of_the_incremental_key(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_bytes((SAMPLES / "html" / "disqus.html").read_bytes())
+    assert run_cli("clean", page).returncode == 0
+    again = run_cli("clean", page, "--extraction", "recall")
+    assert "cleaned 1, unchanged 0" in again.stderr_text
+    assert (tmp_path / "page.clean.txt").read_text() == (SAMPLES / "html" / "disqus.expected.txt").read_text()
+    assert run_cli("clean", page, "--extraction", "sideways").returncode == 2
