@@ -101,11 +101,13 @@ def _result(task: Any, future: Future | None, timeout: float | None) -> tuple[An
 
 def _worker_setup(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
     # Ctrl-C reaches the whole process group: the parent alone decides what happens. SIGTERM (sent when
-    # the pool stops) unwinds normally, so that a half-written temporary file is removed.
+    # the pool stops) unwinds normally, so that a half-written temporary file is removed; not before the
+    # initializer is done, since a worker stopped while loading the rules has nothing to clean up, and
+    # an exception there would be logged with a traceback by pebble.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _exit_on_term)
     if initializer is not None:
         initializer(*initargs)
+    signal.signal(signal.SIGTERM, _exit_on_term)
 
 
 def _exit_on_term(signum: int, frame: object) -> None:
