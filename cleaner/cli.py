@@ -89,6 +89,8 @@ def clean(
     options = Options(
         site_rules=site_rules, rules_dirs=tuple(rules or ()), output_format=output_format.value, site=site
     )
+    if not quiet:
+        _print_warnings(rules_check(options.rules_dirs).warnings)
     if paths == [Path("-")]:
         result = clean_bytes(sys.stdin.buffer.read(), url=url, options=options)
         if not result.text:
@@ -134,7 +136,9 @@ def rules_list_command(rules: RulesOption = None) -> None:
 def rules_check_command(rules: RulesOption = None) -> None:
     """Load and validate every rule file (syntax, keys, selectors, regexes); exit 2 on any error."""
     catalog = rules_check(rules or ())
-    print(f"{len(catalog.rulesets)} rule sets OK")
+    _print_warnings(catalog.warnings)
+    ignored = f" ({len(catalog.warnings)} warnings: those lines are ignored)" if catalog.warnings else ""
+    print(f"{len(catalog.rulesets)} rule sets OK{ignored}")
 
 
 @rules_app.command("test")
@@ -142,11 +146,20 @@ def rules_test_command(rules: RulesOption = None) -> None:
     """Run the self-tests of every rule file offline; exit 1 if one fails."""
     results = rules_test(rules or ())
     for case in results:
+        if case.skipped:
+            print(f"skip {case.ruleset}: {case.skipped}\n     save the page as {case.sample} to run it")
+            continue
         status = "ok  " if case.passed else "FAIL"
         print(f"{status} {case.ruleset}: {case.sample}", *(f"\n     {p}" for p in case.problems), sep="")
     failed = sum(not case.passed for case in results)
-    print(f"{len(results) - failed} passed, {failed} failed")
+    skipped = sum(bool(case.skipped) for case in results)
+    print(f"{len(results) - failed - skipped} passed, {failed} failed, {skipped} skipped")
     raise typer.Exit(1 if failed else 0)
+
+
+def _print_warnings(warnings: tuple[str, ...]) -> None:
+    for line in warnings:
+        _stderr.print(f"warning: {line}", markup=False)
 
 
 def _run_with_progress(paths: list[Path], quiet: bool, run) -> Summary:
