@@ -128,6 +128,8 @@ def clean(
 ) -> None:
     """Clean files and folders, writing <name>.clean.txt next to each raw file; or a JSON-lines stream."""
     options = _clean_options(site_rules, rules, output_format, site, extraction)
+    if not quiet:
+        _print_warnings(rules_check(options.rules_dirs).warnings)
     if jsonl is not None:
         if output is None or paths:
             raise typer.BadParameter("--jsonl IN needs -o OUT (- for stdout) and no PATH arguments")
@@ -305,7 +307,9 @@ def rules_list_command(rules: RulesOption = None) -> None:
 def rules_check_command(rules: RulesOption = None) -> None:
     """Load and validate every rule file (syntax, keys, selectors, regexes); exit 2 on any error."""
     catalog = rules_check(rules or ())
-    print(f"{len(catalog.rulesets)} rule sets OK")
+    _print_warnings(catalog.warnings)
+    ignored = f" ({len(catalog.warnings)} warnings: those lines are ignored)" if catalog.warnings else ""
+    print(f"{len(catalog.rulesets)} rule sets OK{ignored}")
 
 
 @rules_app.command("test")
@@ -313,10 +317,14 @@ def rules_test_command(rules: RulesOption = None) -> None:
     """Run the self-tests of every rule file offline; exit 1 if one fails."""
     results = rules_test(rules or ())
     for case in results:
+        if case.skipped:
+            print(f"skip {case.ruleset}: {case.skipped}\n     save the page as {case.sample} to run it")
+            continue
         status = "ok  " if case.passed else "FAIL"
         print(f"{status} {case.ruleset}: {case.sample}", *(f"\n     {p}" for p in case.problems), sep="")
     failed = sum(not case.passed for case in results)
-    print(f"{len(results) - failed} passed, {failed} failed")
+    skipped = sum(bool(case.skipped) for case in results)
+    print(f"{len(results) - failed - skipped} passed, {failed} failed, {skipped} skipped")
     raise typer.Exit(1 if failed else 0)
 
 
@@ -344,6 +352,11 @@ def rules_suggest_command(
     """Print a draft rule file for SITE from what recurs across its pages in FOLDER, with the evidence."""
     options = Options(rules_dirs=tuple(rules or ()))
     sys.stdout.write(rules_suggest(folder, site, min_share=min_share, max_pages=max_pages, options=options).toml())
+
+
+def _print_warnings(warnings: tuple[str, ...]) -> None:
+    for line in warnings:
+        _stderr.print(f"warning: {line}", markup=False)
 
 
 def _clean_options(

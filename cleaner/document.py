@@ -90,7 +90,10 @@ class Document:
     encoding_source: str | None = None  # bom, http-header, meta, utf-8, detected
     tree: HtmlElement | None = None
     title: str | None = None
+    author: str | None = None  # from a rule set's author XPath; several authors joined with ", "
+    date: str | None = None  # from a rule set's date XPath, as the page gives it
     rulesets: tuple[RuleSet, ...] = ()
+    keep_body_text: bool = False  # a body chosen by a rule (ftr prune: no) is kept as it is, not filtered
     blocks: list[Block] = field(default_factory=list)
     extracted_chars: int = 0  # length of the text before text rules
     removed: list[Removal] = field(default_factory=list)
@@ -100,6 +103,8 @@ class Document:
         return CleanResult(
             text=join_blocks(self.blocks),
             title=self.title,
+            author=self.author,
+            date=self.date,
             url=self.url,
             site=self.site,
             rules=tuple(ruleset.name for ruleset in self.rulesets),
@@ -117,6 +122,8 @@ class CleanResult:
 
     text: str  # the article body; for HTML input without the headline. Empty when ``reason`` is set.
     title: str | None
+    author: str | None  # only when a rule names where the page gives it (ftr author:)
+    date: str | None  # likewise (ftr date:), as the page gives it
     url: str | None
     site: str | None
     rules: tuple[str, ...]  # names of the rule sets applied, in order
@@ -130,6 +137,8 @@ class CleanResult:
         return {
             "text": self.text,
             "title": self.title,
+            "author": self.author,
+            "date": self.date,
             "url": self.url,
             "site": self.site,
             "rules": list(self.rules),

@@ -1,10 +1,12 @@
-"""Stage 5: the main text of the pruned page, by trafilatura, without the headline.
+"""Stage 5: the main text of the pruned page, by trafilatura, without the headline; and the page's
+title, author and date.
 
 trafilatura's mode was chosen by measurement on the development set (README, "Quality";
 ``python bench/quality.py --modes``): ``fast`` skips its fallback extractors, which was both faster and
 more precise there at the same recall. Its process-wide deduplication cache is kept off: it would make
 the output depend on the order in which documents are processed. Comments are left out: they are not
-the article.
+the article. When a rule chose the body and asked for it to be kept as it is (ftr ``prune: no``), its
+text is taken block by block instead.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import re
 import unicodedata
 
 import trafilatura
+from lxml import etree
+from lxml.html import HtmlElement
 
 from cleaner.document import Document, Removal, split_blocks
 
@@ -24,6 +28,15 @@ MODES = {  # extraction mode -> trafilatura settings
     "recall": {"fast": True, "favor_recall": True},
 }
 DEFAULT_MODE = "fast"
+_PAGE_TITLE = [etree.XPath(x) for x in ("//meta[@property='og:title']/@content", "//h1", "//title")]
+_BLOCK_TAGS = frozenset(
+    {
+        *("address", "article", "aside", "blockquote", "br", "dd", "details", "div", "dl", "dt", "figcaption"),
+        *("figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav"),
+        *("ol", "p", "pre", "section", "summary", "table", "td", "th", "tr", "ul"),
+    }
+)
+_MARKS = {"h1": "# ", "h2": "## ", "h3": "### ", "h4": "#### ", "h5": "##### ", "h6": "###### ", "li": "- "}
 _HEADLINE_WITHIN = 3  # the headline, when trafilatura keeps it, is among the first blocks
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—:»·-]\s+|\s+::\s+")
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -39,30 +52,87 @@ def extract_text(doc: Document, *, markdown: bool = False, mode: str = DEFAULT_M
     """trafilatura's text of ``doc.tree`` as ``doc.blocks``, headline included (``explain`` looks in between)."""
     if doc.tree is None:
         return
-    text = trafilatura.extract(
-        doc.tree,
-        url=doc.url,
-        output_format="markdown" if markdown else "txt",
-        **TRAFILATURA_OPTIONS,
-        **MODES[mode],
-    )
+    if doc.keep_body_text:
+        text = literal_text(doc.tree, markdown=markdown)
+    else:
+        text = trafilatura.extract(
+            doc.tree,
+            url=doc.url,
+            output_format="markdown" if markdown else "txt",
+            **TRAFILATURA_OPTIONS,
+            **MODES[mode],
+        )
     if not text or not text.strip():
-        doc.reason = "no main text found (trafilatura returned nothing)"
+        doc.reason = (
+            "the body a rule chose holds no text"
+            if doc.keep_body_text
+            else "no main text found (trafilatura returned nothing)"
+        )
         return
     doc.extracted_chars = len(text)
     doc.blocks = split_blocks(text)
 
 
-def page_title(doc: Document) -> str | None:
-    """The headline: og:title, else the first <h1>, else <title>."""
+def read_metadata(doc: Document) -> None:
+    """Title, author and date from the rule sets' XPaths (the most specific rule set first); the title
+    otherwise from og:title, the first <h1>, or <title>."""
     if doc.tree is None:
-        return None
-    for xpath in ("//meta[@property='og:title']/@content", "//h1", "//title"):
-        for found in doc.tree.xpath(xpath):
-            text = " ".join((found if isinstance(found, str) else found.text_content()).split())
-            if text:
-                return text
-    return None
+        return
+
+    def from_rules(field: str) -> list[etree.XPath]:
+        return [xpath for ruleset in reversed(doc.rulesets) for xpath in getattr(ruleset, field)]
+
+    doc.title = _first_value(doc.tree, from_rules("title")) or _first_value(doc.tree, _PAGE_TITLE)
+    authors = next(filter(None, (_values(doc.tree, xpath) for xpath in from_rules("author"))), [])
+    doc.author = ", ".join(dict.fromkeys(authors)) or None  # distinct, in page order
+    doc.date = _first_value(doc.tree, from_rules("date"))
+
+
+def literal_text(tree: HtmlElement, *, markdown: bool = False) -> str:
+    """The text of the page's <body> as it stands, one line per block element; in Markdown, headings and
+    list items marked and blocks apart, as trafilatura writes them."""
+    body = tree.find("body")
+    if body is None:
+        return ""
+    lines: list[str] = []
+    pending: list[str] = []
+    marks: list[str] = []  # Markdown prefixes of the open headings and list items
+
+    def flush() -> None:
+        text = " ".join("".join(pending).split())
+        if text:
+            lines.append((marks[-1] if markdown and marks else "") + text)
+        pending.clear()
+
+    for event, element in etree.iterwalk(body, events=("start", "end")):
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if event == "start":
+            if tag in _BLOCK_TAGS:
+                flush()
+                if tag in _MARKS:
+                    marks.append(_MARKS[tag])
+            pending.append(element.text or "")
+            continue
+        if tag in _BLOCK_TAGS:
+            flush()
+            if tag in _MARKS:
+                marks.pop()
+        if element is not body:
+            pending.append(element.tail or "")
+    flush()
+    return ("\n\n" if markdown else "\n").join(lines)
+
+
+def _first_value(tree: HtmlElement, xpaths: list[etree.XPath]) -> str | None:
+    return next((values[0] for xpath in xpaths if (values := _values(tree, xpath))), None)
+
+
+def _values(tree: HtmlElement, xpath: etree.XPath) -> list[str]:
+    """The non-empty string values of what ``xpath`` selects, whitespace collapsed."""
+    found = xpath(tree)
+    items = found if isinstance(found, list) else [found]
+    texts = (item.text_content() if isinstance(item, HtmlElement) else str(item) for item in items)
+    return [text for text in (" ".join(t.split()) for t in texts) if text]
 
 
 def _headline_keys(doc: Document) -> set[str]:

@@ -85,7 +85,7 @@ class BatchHealth:
 
 def rule_names(ruleset: RuleSet) -> list[str]:
     """The names its removals are recorded under, in file order."""
-    body = ["body"] if ruleset.body is not None else []
+    body = ["body"] if ruleset.body else []
     return body + [rule.name for rule in ruleset.html_rules] + [rule.name for rule in ruleset.text_rules]
 
 

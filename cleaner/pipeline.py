@@ -13,7 +13,7 @@ from typing import Literal
 from cleaner.decode import decode
 from cleaner.document import CleanResult, Document, split_blocks
 from cleaner.errors import InputError, NothingExtracted
-from cleaner.extract import DEFAULT_MODE, extract, page_title
+from cleaner.extract import DEFAULT_MODE, extract, read_metadata
 from cleaner.prune import prune
 from cleaner.resolve import resolve
 from cleaner.rules import load_catalog
@@ -53,14 +53,14 @@ def process(doc: Document, options: Options) -> Document:
 
 
 def prepare(doc: Document, options: Options) -> None:
-    """Decode, then resolve the site and the rule sets: what decides which rules apply."""
+    """Decode, resolve the site and the rule sets (what decides which rules apply), read the metadata."""
     if max(len(doc.raw), len(doc.content)) > options.max_bytes:
         raise InputError(doc.source, f"larger than the {options.max_bytes:,}-byte limit")
     decode(doc)
     if options.site:
         doc.site, doc.site_source = options.site, "explicit"
-    doc.title = page_title(doc)
     resolve(doc, load_catalog(options.rules_dirs), site_rules=options.site_rules)
+    read_metadata(doc)
 
 
 def finish(doc: Document, options: Options) -> None:

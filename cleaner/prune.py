@@ -3,7 +3,8 @@
 A rule removes elements chosen by a CSS selector, an XPath or whole class/id tokens. Guards keep a
 broad rule from taking the article with it: an element that holds more than ``max_share`` of the
 page's text is the article, not boilerplate, and is kept. A rule set may also name the article
-``body``; everything outside it is dropped.
+``body``; everything outside it is dropped. The most specific rule set with a body decides, and among its
+expressions the first that matches; if none does, the next rule set's body is tried.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from cleaner.document import Document, Removal
-from cleaner.rules import HtmlRule, SimpleSelector
+from cleaner.rules import HtmlRule, RuleSet, SimpleSelector
 
 # Never useful for text and often large: dropped first so text shares are measured on visible text.
 _INVISIBLE = etree.XPath("//script|//style|//noscript")
@@ -67,11 +68,6 @@ def visible_text(element: HtmlElement) -> str:
     return _WHITESPACE.sub(" ", " ".join(element.itertext())).strip()
 
 
-def class_id_tokens(element: HtmlElement) -> frozenset[str]:
-    """Whole class and id names, and their parts split at '-', '_' and camelCase, lower-cased."""
-    return _tokens_of(f"{element.get('class', '')} {element.get('id', '')}")
-
-
 @lru_cache(maxsize=1 << 16)
 def _tokens_of(names: str) -> frozenset[str]:
     # Pages of one site, and elements of one page, repeat the same class strings: tokenise each once.
@@ -100,13 +96,16 @@ def _attached(element: HtmlElement, root: HtmlElement) -> bool:
 
 
 def _keep_body_only(doc: Document) -> None:
-    ruleset = next((r for r in reversed(doc.rulesets) if r.body is not None), None)
-    if ruleset is None or doc.tree is None:
+    body = doc.tree.find("body") if doc.tree is not None else None
+    if body is None:
         return
-    matches = list(_outermost(ruleset.body(doc.tree)))
-    body = doc.tree.find("body")
-    if not matches or body is None:
+    found = _chosen_body(doc)
+    if found is None:
         return
+    ruleset, matches = found
+    doc.keep_body_text = not ruleset.prune_body
+    if any(element is body or element is doc.tree for element in matches):
+        return  # the whole page is the body
     for element in matches:
         element.getparent().remove(element)
         element.tail = None
@@ -115,6 +114,16 @@ def _keep_body_only(doc: Document) -> None:
         doc.removed.append(Removal(ruleset.qualified("body"), "html", outside))
     body.clear()
     body.extend(matches)
+
+
+def _chosen_body(doc: Document) -> tuple[RuleSet, list[HtmlElement]] | None:
+    """The most specific rule set whose body expressions match, with what the first matching one selects."""
+    for ruleset in reversed(doc.rulesets):
+        for xpath in ruleset.body:
+            matches = list(_outermost(_elements(xpath(doc.tree))))
+            if matches:
+                return ruleset, matches
+    return None
 
 
 class _ClassIdIndex:
@@ -149,7 +158,7 @@ class _ClassIdIndex:
         for selector in rule.simple:
             found += [element for element in self._simple(selector) if element not in found]
         if rule.xpath is not None:
-            found += [e for e in rule.xpath(tree) if isinstance(e, HtmlElement) and e not in found]
+            found += [e for e in _elements(rule.xpath(tree, **dict(rule.variables))) if e not in found]
         return found
 
     def _simple(self, selector: SimpleSelector) -> list[HtmlElement]:
@@ -163,6 +172,11 @@ class _ClassIdIndex:
             if (selector.tag is None or element.tag == selector.tag)
             and selector.classes.issubset(element.get("class", "").split())
         ]
+
+
+def _elements(found: object) -> list[HtmlElement]:
+    """The elements in an XPath result (which may also hold attributes, strings or be a number)."""
+    return [e for e in found if isinstance(e, HtmlElement)] if isinstance(found, list) else []
 
 
 def _outermost(elements: list[HtmlElement]) -> Iterator[HtmlElement]:

@@ -2,14 +2,17 @@
 
 The URL comes from, in order: the caller (``--url``), a sidecar ``<name>.meta.json`` (read by the
 source stage), ``<link rel="canonical">``, then ``og:url``. A rule set applies when it is generic, when
-the host is one of its domains (subdomains included), or when the document carries its fingerprint:
-a ``<meta name="generator">`` value, a marker in the HTML, or a phrase in a text dump.
+it is the site's (found through the catalog's host index: TOML domains hold the host or a parent of it,
+ftr files are picked as graby picks them), when it applies everywhere (ftr ``global.txt``), or when the
+document carries its fingerprint: a ``<meta name="generator">`` value, a marker in the HTML, or a phrase
+in a text dump. Rule sets that rewrite the raw HTML (ftr ``find_string``) then have the page parsed again.
 """
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from cleaner.decode import parse_html
 from cleaner.document import Document
 from cleaner.rules import Catalog, RuleSet
 
@@ -35,12 +38,15 @@ def resolve(doc: Document, catalog: Catalog, *, site_rules: bool = True) -> None
     generator = ""
     if doc.tree is not None:
         generator = " ".join(doc.tree.xpath("//meta[@name='generator']/@content")).lower()
-    matched = [r for r in catalog.specific if _applies(r, doc, generator)]
+    matched = {r.name: r for r in catalog.for_host(doc.site)}
+    matched.update((r.name, r) for r in catalog.fingerprinted if _fingerprint_matches(r, doc, generator))
+    ordered = sorted(matched.values(), key=lambda r: catalog.position[r.name])
     if doc.site is None:
-        fingerprinted_site = next((r for r in matched if r.domains), None)
+        fingerprinted_site = next((r for r in ordered if r.domains), None)
         if fingerprinted_site is not None:
             doc.site, doc.site_source = fingerprinted_site.domains[0], "fingerprint"
-    doc.rulesets = catalog.generic + tuple(matched)
+    doc.rulesets = catalog.generic + tuple(ordered)
+    _rewrite_html(doc)
 
 
 def host_of(url: str) -> str | None:
@@ -53,14 +59,28 @@ def host_of(url: str) -> str | None:
 
 
 def domain_matches(host: str | None, domain: str) -> bool:
+    """Whether ``host`` is ``domain`` or one of its subdomains (how TOML ``domains`` match)."""
     return host is not None and (host == domain or host.endswith("." + domain))
 
 
-def _applies(ruleset: RuleSet, doc: Document, generator: str) -> bool:
-    if any(domain_matches(doc.site, d) for d in ruleset.domains):
+def _fingerprint_matches(ruleset: RuleSet, doc: Document, generator: str) -> bool:
+    if ruleset.everywhere:
         return True
     if doc.kind == "text":
         return any(marker in doc.content for marker in ruleset.text_markers)
     return any(marker in doc.content for marker in ruleset.html_markers) or any(
         g in generator for g in ruleset.generators
     )
+
+
+def _rewrite_html(doc: Document) -> None:
+    """Apply the rule sets' find/replace pairs to the raw HTML, in rule set order, and parse the result
+    again when it changed (the original ``doc.content`` is kept: it is what came in)."""
+    if doc.tree is None:
+        return
+    html = doc.content
+    for ruleset in doc.rulesets:
+        for find, replace in ruleset.replacements:
+            html = html.replace(find, replace)
+    if html != doc.content:
+        doc.tree = parse_html(html, doc.source)

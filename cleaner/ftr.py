@@ -1,0 +1,286 @@
+"""fivefilters ftr-site-config files (``example.com.txt``), read into the same ``RuleSet`` as TOML files.
+
+One plain-text file per host, lines ``directive: value``, ``#`` comments (format: rules/README.md). The
+file name says what it matches: ``example.com.txt`` that host (``www.`` ignored), ``.example.com.txt``
+a host one label below it, ``global.txt`` every site. Directives map onto the rule machinery:
+
+- ``body``, ``title``, ``author``, ``date``: XPath 1.0 expressions (evaluated by lxml); for each, the
+  first expression that matches wins.
+- ``strip`` (and its alias ``strip_attr``): elements an XPath selects are removed. ``strip_id_or_class``:
+  elements whose class or id holds the value as a whole whitespace-separated token (case-sensitive,
+  quotes removed: what graby queries). ``strip_image_src``: images whose src contains the value. The
+  author's expression is meant literally, so these rules have no share guard.
+- ``prune: no``: a matched ``body`` is kept as it is instead of being filtered by trafilatura.
+- ``find_string``/``replace_string`` pairs and ``replace_string(needle): replacement`` rewrite the raw
+  HTML before it is parsed.
+- ``test_url`` and ``test_contains`` become offline test cases; the page must be saved first (``sample_path``).
+
+Files in the wild hold typos, XPath 2.0 functions and directives no consumer implements: each becomes a
+``Notice`` (listed once per run, never fatal) and the line is ignored. Only a file that cannot be read
+at all is a ``RuleError``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import lxml.html
+from lxml import etree
+
+from cleaner.errors import RuleError, translated
+from cleaner.rules import HtmlRule, Notice, RuleSet, RuleTest
+
+GLOBAL = "global"
+NOT_A_SITE_CONFIG = "not an ftr site config: named neither after a host (example.com.txt) nor global.txt"
+_HOST_NAME = re.compile(r"\.?(?:[\w-]+\.)+[\w-]+")
+_LINE = re.compile(r"(?P<directive>[^:(]*?)\s*(?:\((?P<argument>.*?)\))?\s*:(?P<value>.*)")
+
+# graby's query for strip_id_or_class; the value is passed as a variable, never pasted into the expression.
+_ID_OR_CLASS = etree.XPath(
+    "//*[contains(concat(' ', normalize-space(@class), ' '), concat(' ', $token, ' '))"
+    " or contains(concat(' ', normalize-space(@id), ' '), concat(' ', $token, ' '))]"
+)
+_IMAGE_SRC = etree.XPath("//img[contains(@src, $needle)]")
+
+_XPATH_FUNCTIONS = frozenset(
+    {
+        *("last", "position", "count", "id", "local-name", "namespace-uri", "name", "lang"),
+        *("string", "concat", "starts-with", "contains", "substring-before", "substring-after", "substring"),
+        *("string-length", "normalize-space", "translate", "boolean", "not", "true", "false"),
+        *("number", "sum", "floor", "ceiling", "round"),
+        *("node", "text", "comment", "processing-instruction"),  # node tests look like calls
+        *("and", "or", "div", "mod"),  # so do operators before a parenthesis
+    }
+)
+_LITERAL = re.compile(r"'[^']*'|\"[^\"]*\"")
+_CALL = re.compile(r"([A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?)\s*\(")
+_PROBE = lxml.html.fromstring("<html><body><div class='a' id='b'><p>text</p><img src='x'></div></body></html>")
+
+_MULTI_PAGE = "multi-page articles are not followed"
+_LOGIN = "logging in to sites is not supported"
+_NO_EFFECT = {  # directives graby knows that do nothing here, and why
+    "tidy": "pages are parsed by lxml, never tidied",
+    "parser": "pages are always parsed by lxml",
+    "autodetect_on_failure": "trafilatura always looks for the text when no body matches",
+    "single_page_link": _MULTI_PAGE,
+    "single_page_link_in_feed": _MULTI_PAGE,
+    "next_page_link": _MULTI_PAGE,
+    "if_page_contains": _MULTI_PAGE,
+    "http_header": "cleaner cleans saved pages and sends no requests",
+    "requires_login": _LOGIN,
+    "login_uri": _LOGIN,
+    "login_username_field": _LOGIN,
+    "login_password_field": _LOGIN,
+    "login_extra_fields": _LOGIN,
+    "not_logged_in_xpath": _LOGIN,
+    "native_ad_clue": "native ads are not detected",
+    "skip_json_ld": "JSON-LD is not read",
+    "src_lazy_load_attr": "images are not kept in the text",
+    "wrap_in": "wrapping elements does not change the text",
+}
+_XPATH_DIRECTIVES = ("body", "title", "author", "date", "strip", "strip_attr")
+_DIRECTIVES = (
+    *_XPATH_DIRECTIVES,
+    *("strip_id_or_class", "strip_image_src", "prune", "find_string", "replace_string", "test_url", "test_contains"),
+    *_NO_EFFECT,
+)
+
+
+def site_config_key(path: Path) -> str | None:
+    """What graby looks a file up by (``example.com``, ``.example.com`` or ``global``); None for a ``.txt``
+    file whose name is neither a host nor ``global.txt``."""
+    key = path.name.removesuffix(".txt").lower()
+    return key if key == GLOBAL or _HOST_NAME.fullmatch(key) else None
+
+
+def sample_path(config: Path, url: str) -> Path:
+    """Where the saved page of an ftr ``test_url`` is looked for: ``samples/<sha256 of the URL, 16 hex
+    digits>.html`` in the folder of the ftr file."""
+    return config.parent.joinpath("samples", hashlib.sha256(url.encode()).hexdigest()[:16] + ".html")
+
+
+def load_site_config(path: Path) -> RuleSet:
+    """Read one ftr file into a rule set; RuleError only when the file cannot be read."""
+    with translated(str(path), RuleError):
+        data = path.read_bytes()
+    key = site_config_key(path)
+    if key is None:
+        raise RuleError(str(path), NOT_A_SITE_CONFIG)
+    reading = _Reading(path)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("utf-8", errors="replace")
+        reading.notice(None, "not UTF-8: undecodable bytes replaced")
+    for number, line in enumerate(text.splitlines(), start=1):
+        reading.read_line(number, line.strip())
+    return reading.ruleset(key, hashlib.sha256(data).hexdigest())
+
+
+@dataclass
+class _Reading:
+    """What the lines of one ftr file said so far."""
+
+    path: Path
+    xpaths: dict[str, list[etree.XPath]] = field(
+        default_factory=lambda: {d: [] for d in ("body", "title", "author", "date")}
+    )
+    html_rules: list[HtmlRule] = field(default_factory=list)
+    prune: bool = True
+    finds: list[tuple[int, str]] = field(default_factory=list)
+    replaces: list[str] = field(default_factory=list)
+    tests: list[tuple[str, list[str]]] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+
+    def notice(self, number: int | None, message: str, *, shared: bool = False) -> None:
+        self.notices.append(Notice(self.path, number, message, shared))
+
+    def read_line(self, number: int, line: str) -> None:
+        if not line or line.startswith("#"):
+            return
+        parsed = _LINE.fullmatch(line)
+        if parsed is None or not parsed["directive"]:
+            self.notice(number, "not a 'directive: value' line; ignored")
+            return
+        directive, argument, value = parsed["directive"], parsed["argument"], parsed["value"].strip()
+        if directive == "replace_string" and argument is not None:
+            self.finds.append((number, argument))
+            self.replaces.append(value)
+        elif directive in _NO_EFFECT:
+            self.notice(number, f"ftr directive {directive!r} has no effect here: {_NO_EFFECT[directive]}", shared=True)
+        elif directive not in _DIRECTIVES or argument is not None:
+            close = difflib.get_close_matches(directive, _DIRECTIVES, n=1, cutoff=0.75)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            self.notice(number, f"unknown ftr directive {line.split(':', 1)[0].strip()!r}{hint}; ignored", shared=True)
+        elif directive == "replace_string":
+            self.replaces.append(value)
+        elif directive == "find_string":  # even empty: values pair up by their order
+            self.finds.append((number, value))
+        elif not value:
+            self.notice(number, f"{directive}: no value; ignored")
+        else:
+            self.directive(number, directive, value)
+
+    def directive(self, number: int, directive: str, value: str) -> None:
+        name = f"{directive}-line{number}"
+        if directive in _XPATH_DIRECTIVES:
+            xpath = self.xpath(number, directive, value)
+            if xpath is not None and directive in self.xpaths:
+                self.xpaths[directive].append(xpath)
+            elif xpath is not None:
+                self.html_rules.append(_literal_rule(name, xpath))
+        elif directive == "strip_id_or_class":
+            self.html_rules.append(_literal_rule(name, _ID_OR_CLASS, token=_unquoted(value)))
+        elif directive == "strip_image_src":
+            self.html_rules.append(_literal_rule(name, _IMAGE_SRC, needle=_unquoted(value)))
+        elif directive == "prune":
+            if value.lower() in ("yes", "true", "no", "false"):
+                self.prune = value.lower() in ("yes", "true")
+            else:
+                self.notice(number, f"prune: expected yes or no, not {value!r}; ignored")
+        elif directive == "test_url":
+            self.tests.append((value, []))
+        elif self.tests:  # test_contains
+            self.tests[-1][1].append(value)
+        else:
+            self.notice(number, "test_contains before any test_url; ignored")
+
+    def xpath(self, number: int, directive: str, expression: str) -> etree.XPath | None:
+        compiled = _compiled(expression)
+        if isinstance(compiled, str):
+            self.notice(number, f"{directive}: {compiled}; ignored")
+            return None
+        return compiled
+
+    def pairs(self) -> tuple[tuple[str, str], ...]:
+        """find_string and replace_string values pair up by order, as in graby; if their numbers differ,
+        none of them is used."""
+        if len(self.finds) != len(self.replaces):
+            self.notice(
+                None,
+                f"{len(self.finds)} find_string and {len(self.replaces)} replace_string values do not pair up; "
+                "all ignored",
+            )
+            return ()
+        pairs = []
+        for (number, find), replace in zip(self.finds, self.replaces, strict=True):
+            if find:
+                pairs.append((find, replace))
+            else:
+                self.notice(number, "find_string: nothing to find; ignored")
+        return tuple(pairs)
+
+    def ruleset(self, key: str, digest: str) -> RuleSet:
+        if key == GLOBAL:
+            description = "ftr site config for every site"
+        elif key.startswith("."):
+            description = f"ftr site config for hosts one label below {key[1:]}"
+        else:
+            description = f"ftr site config for {key}"
+        replacements = self.pairs()
+        return RuleSet(
+            name=self.path.name,
+            path=self.path,
+            description=description,
+            always=False,
+            domains=(),
+            generators=(),
+            html_markers=(),
+            text_markers=(),
+            html_rules=tuple(self.html_rules),
+            text_rules=(),
+            tests=tuple(
+                RuleTest(sample_path(self.path, url), url, tuple(contains), (), optional=True)
+                for url, contains in self.tests
+            ),
+            digest=digest,
+            host=None if key == GLOBAL else key,
+            everywhere=key == GLOBAL,
+            body=tuple(self.xpaths["body"]),
+            prune_body=self.prune,
+            title=tuple(self.xpaths["title"]),
+            author=tuple(self.xpaths["author"]),
+            date=tuple(self.xpaths["date"]),
+            replacements=replacements,
+            notices=tuple(self.notices),
+        )
+
+
+@cache  # ftr files repeat the same expressions (og:title, //article...) hundreds of times
+def _compiled(expression: str) -> etree.XPath | str:
+    """The compiled expression, or why lxml cannot evaluate it. Functions beyond XPath 1.0 (``lower-case``,
+    ``matches``) and variables compile, then fail on the first page that reaches them: caught here."""
+    outside_literals = _LITERAL.sub("''", expression)
+    unknown = [f for f in _CALL.findall(outside_literals) if f not in _XPATH_FUNCTIONS]
+    if "$" in outside_literals:
+        return "XPath variables cannot be given values here"
+    if unknown:
+        return f"{unknown[0]}() is not an XPath 1.0 function"
+    try:
+        xpath = etree.XPath(expression)
+        xpath(_PROBE)
+    except etree.XPathError as exc:
+        return f"invalid XPath: {exc}"
+    return xpath
+
+
+def _literal_rule(name: str, xpath: etree.XPath, **variables: str) -> HtmlRule:
+    return HtmlRule(
+        name=name,
+        simple=(),
+        xpath=xpath,
+        tokens=frozenset(),
+        max_share=1.0,  # what an ftr author selected is removed, however much text it holds
+        min_link_share=0.0,
+        max_chars=None,
+        variables=tuple(variables.items()),
+    )
+
+
+def _unquoted(value: str) -> str:
+    return value.replace("'", "").replace('"', "")
