@@ -101,11 +101,14 @@ def _result(task: Any, future: Future | None, timeout: float | None) -> tuple[An
 
 def _worker_setup(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
     # Ctrl-C reaches the whole process group: the parent alone decides what happens. SIGTERM (sent when
-    # the pool stops) unwinds normally, so that a half-written temporary file is removed.
+    # the pool stops) ends a worker that is still starting quietly: it has nothing to clean up, and an
+    # exception there would be logged with a traceback. Once the worker is ready, SIGTERM unwinds
+    # normally, so that a half-written temporary file is removed.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _exit_on_term)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if initializer is not None:
         initializer(*initargs)
+    signal.signal(signal.SIGTERM, _exit_on_term)
 
 
 def _exit_on_term(signum: int, frame: object) -> None:
