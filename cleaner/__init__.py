@@ -4,46 +4,94 @@ Library first: ``clean_html``, ``clean_text``, ``clean_bytes`` and ``clean_file`
 ``clean`` cleans files and folders in parallel, incrementally; ``fetch`` downloads a list of URLs
 politely and ``run`` fetches and cleans in one pass. The CLI (``cleaner``) is a thin layer over these
 functions.
+
+Names are imported on first use (PEP 562): ``cleaner clean`` starts without loading the HTTP client,
+and the parent of a batch without loading the extractor.
 """
 
-from cleaner.batch import Outcome, Summary, clean
-from cleaner.document import CleanResult, Removal
-from cleaner.errors import (
-    CleanerError,
-    FetchError,
-    InputError,
-    NothingExtracted,
-    OutputError,
-    ReadError,
-    RuleError,
-)
-from cleaner.fetcher import FetchOptions, FetchOutcome, FetchSummary, fetch
-from cleaner.pipeline import Options, clean_bytes, clean_file, clean_html, clean_text
-from cleaner.scrape import run
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from cleaner.version import __version__
 
-__all__ = [
-    "CleanResult",
-    "CleanerError",
-    "FetchError",
-    "FetchOptions",
-    "FetchOutcome",
-    "FetchSummary",
-    "InputError",
-    "NothingExtracted",
-    "Options",
-    "Outcome",
-    "OutputError",
-    "ReadError",
-    "Removal",
-    "RuleError",
-    "Summary",
+_WHERE = {
+    "clean": "cleaner.batch",
+    "Outcome": "cleaner.batch",
+    "Summary": "cleaner.batch",
+    "CleanResult": "cleaner.document",
+    "Removal": "cleaner.document",
+    "CleanerError": "cleaner.errors",
+    "FetchError": "cleaner.errors",
+    "InputError": "cleaner.errors",
+    "NothingExtracted": "cleaner.errors",
+    "OutputError": "cleaner.errors",
+    "ReadError": "cleaner.errors",
+    "RuleError": "cleaner.errors",
+    "FetchOutcome": "cleaner.fetcher",
+    "FetchSummary": "cleaner.fetcher",
+    "fetch": "cleaner.fetcher",
+    "FetchOptions": "cleaner.options",
+    "Options": "cleaner.options",
+    "clean_bytes": "cleaner.pipeline",
+    "clean_file": "cleaner.pipeline",
+    "clean_html": "cleaner.pipeline",
+    "clean_text": "cleaner.pipeline",
+    "run": "cleaner.scrape",
+}
+__all__ = [  # noqa: RUF022 - grouped as _WHERE is
     "__version__",
     "clean",
+    "Outcome",
+    "Summary",
+    "CleanResult",
+    "Removal",
+    "CleanerError",
+    "FetchError",
+    "InputError",
+    "NothingExtracted",
+    "OutputError",
+    "ReadError",
+    "RuleError",
+    "FetchOutcome",
+    "FetchSummary",
+    "fetch",
+    "FetchOptions",
+    "Options",
     "clean_bytes",
     "clean_file",
     "clean_html",
     "clean_text",
-    "fetch",
     "run",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'cleaner' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_WHERE[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))
+
+
+if TYPE_CHECKING:
+    from cleaner.batch import Outcome, Summary, clean
+    from cleaner.document import CleanResult, Removal
+    from cleaner.errors import (
+        CleanerError,
+        FetchError,
+        InputError,
+        NothingExtracted,
+        OutputError,
+        ReadError,
+        RuleError,
+    )
+    from cleaner.fetcher import FetchOutcome, FetchSummary, fetch
+    from cleaner.options import FetchOptions, Options
+    from cleaner.pipeline import clean_bytes, clean_file, clean_html, clean_text
+    from cleaner.scrape import run

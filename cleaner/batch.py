@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from cleaner.errors import CleanerError, InputError, OutputError, ReadError
-from cleaner.pipeline import Options, finish, prepare
+from cleaner.options import Options
 from cleaner.rules import Catalog, load_catalog
 from cleaner.source import Skipped, output_owner, output_path, read_document, walk
 from cleaner.state import Record, StateStore, rules_key
-from cleaner.workers import Ready, default_jobs, ordered_map
+from cleaner.workers import Ready, default_jobs, ordered_map, prestart
 from cleaner.write import remove_leftovers, render, write_atomic
 
 STATUSES = ("cleaned", "unchanged", "empty", "skipped", "failed")
@@ -124,6 +124,7 @@ def clean(
     is bad, and OutputError if outputs cannot be written.
     """
     options = options or Options()
+    prestart()
     catalog = load_catalog(options.rules_dirs)
     summary = Summary()
     started = time.monotonic()
@@ -241,6 +242,8 @@ def _start_worker(options: Options, url: str | None) -> None:
 
 def _clean_task(task: _Task) -> Outcome:
     """Clean one file in a worker; every problem becomes an Outcome, never an exception."""
+    from cleaner.pipeline import finish, prepare  # in workers only: the parent never loads the extractor
+
     options, shown, previous = _worker_options, display_path(task.path), task.previous
     catalog = load_catalog(options.rules_dirs)
     record = None

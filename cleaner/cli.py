@@ -19,19 +19,18 @@ from typing import IO, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn, TimeRemainingColumn
+from rich.text import Text
 
 from cleaner.batch import DEFAULT_TIMEOUT
 from cleaner.batch import clean as clean_paths
 from cleaner.errors import CleanerError, RuleError
 from cleaner.explain import explain, explain_html, explain_text
-from cleaner.fetcher import FetchOptions
-from cleaner.fetcher import fetch as fetch_urls
 from cleaner.health import rule_health_lines, rules_stale
 from cleaner.jsonl import STDIO, Fields, clean_jsonl
-from cleaner.pipeline import Options, clean_bytes
+from cleaner.options import FetchOptions, Options
+from cleaner.pipeline import clean_bytes
 from cleaner.ruletools import rules_check, rules_list, rules_test
-from cleaner.scrape import run as run_urls
 from cleaner.source import walk
 from cleaner.suggest import DEFAULT_MAX_PAGES, DEFAULT_MIN_SHARE, MIN_PAGES, rules_suggest
 from cleaner.write import render, write_atomic
@@ -217,6 +216,8 @@ def fetch(
     quiet: QuietOption = False,
 ) -> None:
     """Download the pages of a URL list politely into OUT, each with a <name>.meta.json sidecar."""
+    from cleaner.fetcher import fetch as fetch_urls  # the HTTP client loads only for downloads
+
     options = _fetch_options(locals())
     with _url_session(urls, report, quiet) as (lines, manifest, progress):
         on_outcome = _tracker(progress, "fetching", "URLs", _url_counter(urls))
@@ -252,6 +253,8 @@ def run(
     quiet: QuietOption = False,
 ) -> None:
     """Fetch a URL list into OUT and clean each page while the others download (fetch, then clean OUT)."""
+    from cleaner.scrape import run as run_urls  # the HTTP client loads only for downloads
+
     options = _fetch_options(locals())
     with _url_session(urls, report, quiet) as (lines, manifest, progress):
         fetched, cleaned = run_urls(
@@ -429,7 +432,7 @@ def _progress(quiet: bool) -> Iterator[Progress]:
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]}"),
+        _RateColumn(),
         TimeRemainingColumn(),
         TextColumn("failed {task.fields[failed]}"),
         console=_stderr,
@@ -448,7 +451,7 @@ def _tracker(
     progress: Progress, description: str, unit: str, count: Callable[[], int] | None = None
 ) -> Callable[[Any], None]:
     """A callback for outcomes (of clean or fetch): advances a bar and prints one line per problem."""
-    task = progress.add_task(description, total=None, failed=0, rate="")
+    task = progress.add_task(description, total=None, failed=0, unit=unit)
     failures = 0
     if count is not None and not progress.disable:
         threading.Thread(target=lambda: progress.update(task, total=count()), daemon=True).start()
@@ -459,10 +462,18 @@ def _tracker(
         if problem:
             failures += outcome.status == "failed"
             progress.console.print(problem, markup=False)
-        speed = next(shown.speed for shown in progress.tasks if shown.id == task)
-        progress.update(task, advance=1, failed=failures, rate=f"{speed:.1f} {unit}/s" if speed else "")
+        if not progress.disable:
+            progress.update(task, advance=1, failed=failures)
 
     return on_outcome
+
+
+class _RateColumn(ProgressColumn):
+    """Items per second, computed when the bar is drawn (a few times a second), not for every item:
+    rich's estimate walks all of its recent samples."""
+
+    def render(self, task: Task) -> Text:
+        return Text(f"{task.speed:.1f} {task.fields['unit']}/s" if task.speed else "")
 
 
 def _summarise(quiet: bool, *lines: str) -> None:

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import codecs
 
-import charset_normalizer
 import lxml.html
-from bs4.dammit import EncodingDetector
 
 from cleaner.document import Document
 from cleaner.errors import InputError, translated
@@ -54,6 +52,8 @@ def decode_bytes(raw: bytes, where: str, *, declared: str | None = None, html: b
     head = raw[:_SNIFF_BYTES]
     if b"\x00" in head or head.startswith(_BINARY_MAGIC):
         raise InputError(where, "binary file, not text or HTML")
+    from bs4.dammit import EncodingDetector  # on first use, like the extractor: see workers.PRELOAD
+
     candidates = [(declared, "http-header")]
     if html:
         candidates.append((EncodingDetector.find_declared_encoding(raw, is_html=True), "meta"))
@@ -66,6 +66,8 @@ def decode_bytes(raw: bytes, where: str, *, declared: str | None = None, html: b
             return raw.decode(encoding), encoding, source
         except UnicodeDecodeError:
             continue
+    import charset_normalizer
+
     best = charset_normalizer.from_bytes(raw).best()
     if best is None:
         raise InputError(where, "cannot decode: no text encoding fits these bytes")

@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import cssselect
-import httpx
 from lxml import etree
 
 
@@ -105,6 +104,8 @@ def translated_http(url: str) -> Iterator[None]:
     """Re-raise httpx errors (and corrupt compressed bodies) met while downloading ``url`` as FetchError,
     transient ones (worth a retry) as TransientFetchError. TLS failures are errors, never retried or
     worked around."""
+    import httpx  # only downloads meet its errors; everything else starts without loading it
+
     try:
         yield
     except CleanerError:

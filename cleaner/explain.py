@@ -24,7 +24,8 @@ from lxml.html import HtmlElement
 
 from cleaner.document import Block, CleanResult, Removal, split_blocks
 from cleaner.extract import drop_headline, extract_text
-from cleaner.pipeline import Options, prepare
+from cleaner.options import Options
+from cleaner.pipeline import prepare
 from cleaner.prune import prune, visible_text
 from cleaner.rules import Catalog, load_catalog
 from cleaner.source import read_document

@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement
 
 from cleaner.document import Document, Removal, split_blocks
+from cleaner.options import DEFAULT_EXTRACTION
 
 TRAFILATURA_OPTIONS = {"include_comments": False, "include_tables": True, "include_images": False, "deduplicate": False}
 MODES = {  # extraction mode -> trafilatura settings
@@ -27,7 +27,6 @@ MODES = {  # extraction mode -> trafilatura settings
     "precision": {"fast": True, "favor_precision": True},
     "recall": {"fast": True, "favor_recall": True},
 }
-DEFAULT_MODE = "fast"
 _PAGE_TITLE = [etree.XPath(x) for x in ("//meta[@property='og:title']/@content", "//h1", "//title")]
 _BLOCK_TAGS = frozenset(
     {
@@ -42,19 +41,21 @@ _TITLE_SEPARATORS = re.compile(r"\s+[|–—:»·-]\s+|\s+::\s+")
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
-def extract(doc: Document, *, markdown: bool = False, mode: str = DEFAULT_MODE) -> None:
+def extract(doc: Document, *, markdown: bool = False, mode: str = DEFAULT_EXTRACTION) -> None:
     """Fill ``doc.blocks`` from ``doc.tree``, without the headline; set ``doc.reason`` when there is nothing."""
     extract_text(doc, markdown=markdown, mode=mode)
     drop_headline(doc)
 
 
-def extract_text(doc: Document, *, markdown: bool = False, mode: str = DEFAULT_MODE) -> None:
+def extract_text(doc: Document, *, markdown: bool = False, mode: str = DEFAULT_EXTRACTION) -> None:
     """trafilatura's text of ``doc.tree`` as ``doc.blocks``, headline included (``explain`` looks in between)."""
     if doc.tree is None:
         return
     if doc.keep_body_text:
         text = literal_text(doc.tree, markdown=markdown)
     else:
+        import trafilatura  # on first use: the command line and the parent of a batch never extract
+
         text = trafilatura.extract(
             doc.tree,
             url=doc.url,

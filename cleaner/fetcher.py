@@ -35,13 +35,12 @@ import httpx
 from cleaner.download import Page, download, open_client
 from cleaner.errors import FetchError, OutputError, TransientFetchError
 from cleaner.netguard import EVERYWHERE
+from cleaner.options import FetchOptions
 from cleaner.robots import MAX_BYTES as ROBOTS_MAX_BYTES
 from cleaner.robots import Robots
 from cleaner.source import read_sidecar, sidecar_path
-from cleaner.version import PROJECT_URL, __version__
 from cleaner.write import write_atomic
 
-DEFAULT_USER_AGENT = f"cleaner/{__version__} (+{PROJECT_URL})"
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 MAX_RETRY_AFTER = 120.0  # seconds; a server asking for a longer wait is given up on for this run
 MAX_BACKOFF = 60.0  # seconds; the longest wait between two attempts unless Retry-After asks for more
@@ -57,24 +56,6 @@ _HOST_NAME = re.compile(r"[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _NOT_FOLDER = re.compile(r"[^a-z0-9._-]+")
 _SLUG_LENGTH = 60
-
-
-@dataclass(frozen=True)
-class FetchOptions:
-    """How to download: shared by every URL of a run (defaults and their reasons: README)."""
-
-    delay: float = 1.0  # seconds between two requests to one host, at least (jittered up to 1.5 times)
-    concurrency: int = 16  # hosts downloaded from at the same time (robots.txt requests have as many again)
-    user_agent: str = DEFAULT_USER_AGENT
-    connect_timeout: float = 10.0
-    read_timeout: float = 10.0  # longest wait for the next bytes
-    deadline: float = 60.0  # one attempt at one page, redirects included, from first to last byte
-    retries: int = 3
-    backoff: float = 1.0  # seconds before the first retry; doubles with each further one
-    max_bytes: int = 10_000_000
-    allow_private: bool = False  # connect to private, loopback and link-local addresses too
-    allow_networks: tuple[str, ...] = ()  # or only to these networks ("10.1.0.0/16") besides public ones
-    refresh: bool = False  # ask again for pages already saved (conditional request; kept on 304)
 
 
 @dataclass

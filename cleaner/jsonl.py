@@ -25,10 +25,10 @@ from typing import IO, Any
 from cleaner.batch import DEFAULT_TIMEOUT, Outcome, Summary
 from cleaner.document import Document
 from cleaner.errors import CleanerError, InputError
-from cleaner.pipeline import Options, process
+from cleaner.options import Options
 from cleaner.rules import load_catalog
 from cleaner.source import document_from_bytes
-from cleaner.workers import Failure, default_jobs, ordered_map
+from cleaner.workers import Failure, default_jobs, ordered_map, prestart
 from cleaner.write import replacing
 
 STDIO = Path("-")
@@ -70,6 +70,7 @@ def clean_jsonl(
     """Clean every page of a JSON-lines file (``-``: stdin) into another (``-``: stdout), keeping order."""
     options = options or Options()
     fields = fields or Fields()
+    prestart()
     load_catalog(options.rules_dirs)  # a bad rule file stops the run before anything is read
     summary = Summary(unit="lines")
     started = time.monotonic()
@@ -162,6 +163,8 @@ def _start_worker(options: Options, fields: Fields) -> None:
 
 
 def _clean_line(line: _Line) -> dict[str, Any]:
+    from cleaner.pipeline import process  # in workers only: the parent never loads the extractor
+
     options, fields = _worker
     record = line.record
     url = record.get(fields.url) if isinstance(record.get(fields.url), str) else None

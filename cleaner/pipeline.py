@@ -6,43 +6,20 @@ source -> decode -> resolve -> prune -> extract -> textrules -> write
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from cleaner.decode import decode
 from cleaner.document import CleanResult, Document, split_blocks
 from cleaner.errors import InputError, NothingExtracted
-from cleaner.extract import DEFAULT_MODE, extract, read_metadata
+from cleaner.extract import extract, read_metadata
+from cleaner.options import Options
 from cleaner.prune import prune
 from cleaner.resolve import resolve
 from cleaner.rules import load_catalog
-from cleaner.source import DEFAULT_MAX_BYTES, document_from_bytes, output_path, read_document
+from cleaner.source import document_from_bytes, output_path, read_document
 from cleaner.textrules import apply_text_rules
 from cleaner.write import render, write_atomic
-
-OutputFormat = Literal["txt", "json", "md"]
-ExtractionMode = Literal["fast", "full", "precision", "recall"]
-
-
-@dataclass(frozen=True)
-class Options:
-    """How to clean: shared by every document of a run."""
-
-    site_rules: bool = True  # False: only the generic rule sets
-    rules_dirs: tuple[Path, ...] = ()  # rule folders read after the shipped rules/
-    output_format: OutputFormat = "txt"
-    max_bytes: int = DEFAULT_MAX_BYTES
-    site: str | None = None  # force the site (a host) whatever the document says
-    extraction: ExtractionMode = DEFAULT_MODE  # trafilatura's mode: fast, full, precision or recall
-
-    @property
-    def key(self) -> str:
-        """What in these options changes outputs (rule folders count through their rule sets)."""
-        return (
-            f"{self.output_format} site_rules={self.site_rules} site={self.site} max={self.max_bytes}"
-            f" extraction={self.extraction}"
-        )
 
 
 def process(doc: Document, options: Options) -> Document:

@@ -148,7 +148,7 @@ class RuleSet:
 _KIND_ORDER = {"generic": 0, "global": 1, "platform": 2, "site": 3}  # from the least specific to the most
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one catalog per set of rule folders
 class Catalog:
     """Every loaded rule set, in a fixed order: generic, global, platforms, sites; each group by name."""
 
@@ -283,12 +283,22 @@ def _load_phrases(dirs: Iterable[Path]) -> Phrases:
             for cls, items in table.items():
                 key = f"phrases.{cls}"
                 _expect_strings(items, path, key)
-                for index, phrase in enumerate(items):
-                    with translated(f"{path}: {key}[{index}]", RuleError):
-                        re.compile(phrase)
+                _check_phrases(items, path, key)
                 bucket = classes.setdefault(cls, [])
                 bucket.extend(p for p in items if p not in bucket)
     return Phrases({k: tuple(v) for k, v in classes.items()}, hasher.hexdigest())
+
+
+def _check_phrases(items: list[str], path: Path, key: str) -> None:
+    """Each phrase must be a regex fragment: checked as one alternation (compiling a thousand phrases one
+    by one is most of loading the rules), then one by one only to name a broken one."""
+    try:
+        re.compile("|".join(f"(?:{phrase})" for phrase in items))
+    except re.error:
+        for index, phrase in enumerate(items):
+            with translated(f"{path}: {key}[{index}]", RuleError):
+                re.compile(phrase)
+        raise RuleError(str(path), f"{key}: phrases that are valid alone do not combine") from None
 
 
 def load_ruleset(path: Path, phrases: Phrases | None = None) -> RuleSet:
@@ -465,11 +475,11 @@ def _compile_pattern(expanded: str) -> tuple[re.Pattern[str], bool]:
     the text would break (an upper-case letter, a character escape, a case-sensitive group), is compiled
     without the flag and matched against the lower-cased block.
     """
-    compiled = re.compile(expanded)
     body = expanded.removeprefix("(?i)")
     unescaped = re.sub(r"\\.", "", body)
-    if body == expanded or "(?-i" in body or re.search(r"\\[xuUN]", body) or any(c.isupper() for c in unescaped):
-        return compiled, False
+    foldable = body != expanded and "(?-i" not in body and not re.search(r"\\[xuUN]", body)
+    if not foldable or any(c.isupper() for c in unescaped):
+        return re.compile(expanded), False
     return re.compile(body), True
 
 

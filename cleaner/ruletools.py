@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cleaner.errors import CleanerError
-from cleaner.pipeline import Options, process
+from cleaner.options import Options
+from cleaner.pipeline import process
 from cleaner.rules import Catalog, RuleSet, RuleTest, load_catalog
 from cleaner.source import read_document
 

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from cleaner.batch import DEFAULT_TIMEOUT, Outcome, Summary, clean
-from cleaner.fetcher import FetchOptions, FetchOutcome, FetchSummary, fetch
-from cleaner.pipeline import Options
+from cleaner.fetcher import FetchOutcome, FetchSummary, fetch
+from cleaner.options import FetchOptions, Options
 
 
 def run(

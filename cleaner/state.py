@@ -16,8 +16,9 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
@@ -57,7 +58,8 @@ class Record:
     reason: str | None
 
 
-def rules_key(rulesets: Iterable[str], catalog: Catalog, options_key: str) -> str | None:
+@lru_cache(maxsize=4096)  # a batch asks for the same few combinations for every file
+def rules_key(rulesets: tuple[str, ...], catalog: Catalog, options_key: str) -> str | None:
     """The key of cleaning with these rule sets now; None if one of them no longer exists."""
     digests = []
     for name in rulesets:

@@ -28,7 +28,8 @@ from lxml.html import HtmlElement
 from cleaner.document import Document
 from cleaner.errors import CleanerError, InputError
 from cleaner.explain import words
-from cleaner.pipeline import Options, finish, prepare
+from cleaner.options import Options
+from cleaner.pipeline import finish, prepare
 from cleaner.prune import prune, visible_text
 from cleaner.resolve import domain_matches, resolve
 from cleaner.rules import load_catalog

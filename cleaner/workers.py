@@ -16,11 +16,16 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
+from functools import cache
+from multiprocessing import forkserver
 from typing import Any
 
 from pebble import ProcessExpired, ProcessPool
 
 _WINDOW_PER_JOB = 4
+# Imported once by the forkserver, so that every worker forked from it starts with them loaded; the
+# library imports them only where they are used, so the parent process starts without them.
+PRELOAD = ["cleaner.pipeline", "trafilatura", "bs4.dammit", "charset_normalizer"]
 
 
 @dataclass(frozen=True)
@@ -84,13 +89,20 @@ def ordered_map(
         pool.join()
 
 
+def prestart() -> None:
+    """Start the process workers are forked from now, so that its imports overlap the caller's own start."""
+    if _context().get_start_method() == "forkserver":
+        forkserver.ensure_running()
+
+
+@cache
 def _context() -> multiprocessing.context.BaseContext:
     # forkserver: workers are forked from a clean single-threaded process that has already imported
     # the pipeline (fork from the threaded parent could deadlock; spawn would re-import per worker).
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context()
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["cleaner.pipeline"])
+    context.set_forkserver_preload(PRELOAD)
     return context
 
 

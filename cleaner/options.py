@@ -1,0 +1,59 @@
+"""How to clean and how to download: the options shared by every document or URL of a run.
+
+Kept apart from the pipeline and the fetcher so that the command line, and the parent process of a
+batch, which only walks folders and hands out work, can hold them without importing the extractor or
+the HTTP client.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from cleaner.source import DEFAULT_MAX_BYTES
+from cleaner.version import PROJECT_URL, __version__
+
+DEFAULT_EXTRACTION = "fast"  # trafilatura's mode, chosen by measurement (extract.py)
+DEFAULT_USER_AGENT = f"cleaner/{__version__} (+{PROJECT_URL})"
+
+OutputFormat = Literal["txt", "json", "md"]
+ExtractionMode = Literal["fast", "full", "precision", "recall"]
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to clean: shared by every document of a run."""
+
+    site_rules: bool = True  # False: only the generic rule sets
+    rules_dirs: tuple[Path, ...] = ()  # rule folders read after the shipped rules/
+    output_format: OutputFormat = "txt"
+    max_bytes: int = DEFAULT_MAX_BYTES
+    site: str | None = None  # force the site (a host) whatever the document says
+    extraction: ExtractionMode = DEFAULT_EXTRACTION  # trafilatura's mode: fast, full, precision or recall
+
+    @property
+    def key(self) -> str:
+        """What in these options changes outputs (rule folders count through their rule sets)."""
+        return (
+            f"{self.output_format} site_rules={self.site_rules} site={self.site} max={self.max_bytes}"
+            f" extraction={self.extraction}"
+        )
+
+
+@dataclass(frozen=True)
+class FetchOptions:
+    """How to download: shared by every URL of a run (defaults and their reasons: README)."""
+
+    delay: float = 1.0  # seconds between two requests to one host, at least (jittered up to 1.5 times)
+    concurrency: int = 16  # hosts downloaded from at the same time (robots.txt requests have as many again)
+    user_agent: str = DEFAULT_USER_AGENT
+    connect_timeout: float = 10.0
+    read_timeout: float = 10.0  # longest wait for the next bytes
+    deadline: float = 60.0  # one attempt at one page, redirects included, from first to last byte
+    retries: int = 3
+    backoff: float = 1.0  # seconds before the first retry; doubles with each further one
+    max_bytes: int = 10_000_000
+    allow_private: bool = False  # connect to private, loopback and link-local addresses too
+    allow_networks: tuple[str, ...] = ()  # or only to these networks ("10.1.0.0/16") besides public ones
+    refresh: bool = False  # ask again for pages already saved (conditional request; kept on 304)
