@@ -30,6 +30,7 @@ from cleaner.health import rule_health_lines, rules_stale
 from cleaner.jsonl import STDIO, Fields, clean_jsonl
 from cleaner.options import FetchOptions, Options
 from cleaner.pipeline import clean_bytes
+from cleaner.rules import load_catalog
 from cleaner.ruletools import rules_check, rules_list, rules_test
 from cleaner.source import walk
 from cleaner.suggest import DEFAULT_MAX_PAGES, DEFAULT_MIN_SHARE, MIN_PAGES, rules_suggest
@@ -128,7 +129,7 @@ def clean(
     """Clean files and folders, writing <name>.clean.txt next to each raw file; or a JSON-lines stream."""
     options = _clean_options(site_rules, rules, output_format, site, extraction)
     if not quiet:
-        _print_warnings(rules_check(options.rules_dirs).warnings)
+        _print_warnings(load_catalog(options.rules_dirs).warnings)
     if jsonl is not None:
         if output is None or paths:
             raise typer.BadParameter("--jsonl IN needs -o OUT (- for stdout) and no PATH arguments")

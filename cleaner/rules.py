@@ -231,16 +231,22 @@ def shipped_rules_dir() -> Path:
     return packaged if packaged.is_dir() else Path(__file__).parent.parent / "rules"
 
 
+def catalog_dirs(extra_dirs: tuple[Path, ...] = (), *, shipped: bool = True) -> tuple[Path, ...]:
+    """The rule folders a catalog is read from, in order; RuleError for one that does not exist."""
+    dirs = ((shipped_rules_dir(),) if shipped else ()) + tuple(extra_dirs)
+    for folder in dirs:
+        if not folder.is_dir():
+            raise RuleError(str(folder), "rules folder not found")
+    return dirs
+
+
 @cache
 def load_catalog(extra_dirs: tuple[Path, ...] = (), *, shipped: bool = True) -> Catalog:
     """Load the shipped rules, then each extra folder; a later rule set replaces one of the same name."""
     from cleaner.ftr import NOT_A_SITE_CONFIG, site_config_key  # ftr builds on the types of this module
 
-    dirs = ((shipped_rules_dir(),) if shipped else ()) + tuple(extra_dirs)
-    for folder in dirs:
-        if not folder.is_dir():
-            raise RuleError(str(folder), "rules folder not found")
-    phrases = _load_phrases(dirs)
+    dirs = catalog_dirs(tuple(extra_dirs), shipped=shipped)
+    phrases = load_phrases(dirs)
     by_name: dict[str, RuleSet] = {}
     notices: list[Notice] = []
     for folder in dirs:
@@ -268,10 +274,27 @@ def rule_files(folder: Path) -> list[Path]:
 class Phrases:
     classes: dict[str, tuple[str, ...]]
     digest: str
+    sources: tuple[tuple[Path, str, tuple[str, ...]], ...] = ()  # (file, class, its phrases) as read
+
+    def check(self) -> None:
+        """Each phrase must be a regex fragment. Loading does not check them (compiling the rules that use
+        them does, and that is most of the time it takes); ``rules check`` does, and so does a rule whose
+        pattern does not compile, to name the broken phrase. A class is compiled as one alternation, and
+        phrase by phrase only to find the culprit."""
+        for path, cls, items in self.sources:
+            try:
+                re.compile("|".join(f"(?:{phrase})" for phrase in items))
+            except re.error:
+                for index, phrase in enumerate(items):
+                    with translated(f"{path}: phrases.{cls}[{index}]", RuleError):
+                        re.compile(phrase)
+                raise RuleError(str(path), f"phrases.{cls}: phrases that are valid alone do not combine") from None
 
 
-def _load_phrases(dirs: Iterable[Path]) -> Phrases:
+def load_phrases(dirs: Iterable[Path]) -> Phrases:
+    """The phrase classes of the ``lang/*.toml`` files of ``dirs``, every language's phrases together."""
     classes: dict[str, list[str]] = {}
+    sources = []
     hasher = hashlib.sha256()
     for folder in dirs:
         for path in sorted((folder / "lang").glob("*.toml")):
@@ -281,24 +304,11 @@ def _load_phrases(dirs: Iterable[Path]) -> Phrases:
             table = data.get("phrases", {})
             _expect(table, dict, path, "phrases")
             for cls, items in table.items():
-                key = f"phrases.{cls}"
-                _expect_strings(items, path, key)
-                _check_phrases(items, path, key)
+                _expect_strings(items, path, f"phrases.{cls}")
+                sources.append((path, cls, tuple(items)))
                 bucket = classes.setdefault(cls, [])
                 bucket.extend(p for p in items if p not in bucket)
-    return Phrases({k: tuple(v) for k, v in classes.items()}, hasher.hexdigest())
-
-
-def _check_phrases(items: list[str], path: Path, key: str) -> None:
-    """Each phrase must be a regex fragment: checked as one alternation (compiling a thousand phrases one
-    by one is most of loading the rules), then one by one only to name a broken one."""
-    try:
-        re.compile("|".join(f"(?:{phrase})" for phrase in items))
-    except re.error:
-        for index, phrase in enumerate(items):
-            with translated(f"{path}: {key}[{index}]", RuleError):
-                re.compile(phrase)
-        raise RuleError(str(path), f"{key}: phrases that are valid alone do not combine") from None
+    return Phrases({k: tuple(v) for k, v in classes.items()}, hasher.hexdigest(), tuple(sources))
 
 
 def load_ruleset(path: Path, phrases: Phrases | None = None) -> RuleSet:
@@ -335,8 +345,13 @@ def load_ruleset(path: Path, phrases: Phrases | None = None) -> RuleSet:
         _expect(value, str, path, key)
         expanded, used = _expand(value, phrases, path, key)
         uses_phrases |= used
-        with translated(f"{path}: {key}", RuleError):
+        try:
             return _compile_pattern(expanded)
+        except re.error:
+            if used:
+                phrases.check()  # names the broken phrase, if it is one
+            with translated(f"{path}: {key}", RuleError):
+                raise
 
     body_selector = _get(html, "body", str, path, "html", None)
     body = _compile_css(body_selector, path, "html.body") if body_selector else None

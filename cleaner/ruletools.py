@@ -15,7 +15,7 @@ from pathlib import Path
 from cleaner.errors import CleanerError
 from cleaner.options import Options
 from cleaner.pipeline import process
-from cleaner.rules import Catalog, RuleSet, RuleTest, load_catalog
+from cleaner.rules import Catalog, RuleSet, RuleTest, catalog_dirs, load_catalog, load_phrases
 from cleaner.source import read_document
 
 
@@ -32,8 +32,11 @@ class CaseResult:
 
 
 def rules_check(rules_dirs: Sequence[Path] = ()) -> Catalog:
-    """Load and validate every rule file; raises RuleError on the first broken one."""
-    return load_catalog(tuple(rules_dirs))
+    """Load and validate every rule file, and every phrase (even of classes no rule uses); raises RuleError
+    on the first broken one."""
+    catalog = load_catalog(tuple(rules_dirs))
+    load_phrases(catalog_dirs(tuple(rules_dirs))).check()
+    return catalog
 
 
 def rules_list(rules_dirs: Sequence[Path] = ()) -> list[dict[str, object]]:

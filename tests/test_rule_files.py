@@ -153,3 +153,16 @@ def test_load_ruleset_reports_missing_rules_folder(tmp_path: Path) -> None:
         load_catalog((tmp_path / "missing",))
     with pytest.raises(RuleError):
         load_ruleset(tmp_path / "absent.toml")
+
+
+def test_a_broken_phrase_is_named_by_its_file_class_and_index(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    (rules / "lang").mkdir(parents=True)
+    (rules / "lang" / "xx.toml").write_text("[phrases]\nappeal = ['become a (patron']\nunused = ['ok', 'bad(']\n")
+    (tmp_path / "page.txt").write_text("Some text of an article.\n")
+    used = run_cli("clean", tmp_path / "page.txt", "--rules", rules)
+    assert used.returncode == 2 and "xx.toml: phrases.appeal[0]: invalid regex" in used.stderr_text
+    (rules / "lang" / "xx.toml").write_text("[phrases]\nunused = ['ok', 'bad(']\n")
+    assert run_cli("clean", tmp_path / "page.txt", "--rules", rules).returncode == 0  # no rule uses it
+    checked = run_cli("rules", "check", "--rules", rules)
+    assert checked.returncode == 2 and "xx.toml: phrases.unused[1]: invalid regex" in checked.stderr_text
