@@ -10,7 +10,8 @@ expressions the first that matches; if none does, the next rule set's body is tr
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from lxml import etree
@@ -21,12 +22,11 @@ from cleaner.rules import HtmlRule, RuleSet, SimpleSelector
 
 # Never useful for text and often large: dropped first so text shares are measured on visible text.
 _INVISIBLE = etree.XPath("//script|//style|//noscript")
-# Attribute values rather than elements: only the elements whose class or id matched are used further.
-_CLASS_AND_ID_VALUES = etree.XPath("//@class | //@id")
 _LINK_TEXT = etree.XPath(".//a")
 _WORD_PARTS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _KEEP_TAGS = frozenset({"html", "head", "body"})
 _WHITESPACE = re.compile(r"\s+")
+_SEEN_LIMIT = 200_000  # attribute values remembered per rule combination: bounds memory on long batches
 
 
 def prune(doc: Document) -> None:
@@ -41,7 +41,7 @@ def prune(doc: Document) -> None:
     if not rules:
         return
     page_chars = text_length(tree) or 1
-    index = _ClassIdIndex(tree, [rule for _, rule in rules])
+    index = _AttributeIndex(tree, [rule for _, rule in rules])
     descriptions = _descriptions(tree) if any(rule.same_text_as_description for _, rule in rules) else frozenset()
     for ruleset, rule in rules:
         for element in _outermost(index.candidates(tree, rule)):
@@ -68,9 +68,7 @@ def visible_text(element: HtmlElement) -> str:
     return _WHITESPACE.sub(" ", " ".join(element.itertext())).strip()
 
 
-@lru_cache(maxsize=1 << 16)
 def _tokens_of(names: str) -> frozenset[str]:
-    # Pages of one site, and elements of one page, repeat the same class strings: tokenise each once.
     tokens: set[str] = set()
     for name in names.split():
         tokens.add(name.lower())
@@ -126,52 +124,102 @@ def _chosen_body(doc: Document) -> tuple[RuleSet, list[HtmlElement]] | None:
     return None
 
 
-class _ClassIdIndex:
-    """What the token rules and simple selectors of all rules ask of one page, found in one pass."""
+class _AttributeIndex:
+    """What the token rules and simple selectors of all rules ask of one page, found in one pass over the
+    values of the attributes they look at (not over the elements: only matching elements are fetched)."""
 
     def __init__(self, tree: HtmlElement, rules: list[HtmlRule]) -> None:
         vocabulary = frozenset().union(*(rule.tokens for rule in rules))
-        class_names = frozenset(name for rule in rules for s in rule.simple for name in s.classes)
-        ids = frozenset(s.id for rule in rules for s in rule.simple if s.id)
+        selectors = [s for rule in rules for s in rule.simple]
+        wanted = _Wanted.of(vocabulary, tuple(selectors))
         hits_of: dict[HtmlElement, frozenset[str]] = {}
-        self.by_class: dict[str, list[HtmlElement]] = {}
-        self.by_id: dict[str, list[HtmlElement]] = {}
-        if vocabulary or class_names or ids:
-            for value in _CLASS_AND_ID_VALUES(tree):
-                hits = _tokens_of(value) & vocabulary
-                is_id = value.attrname == "id"
-                named = (ids if is_id else class_names).intersection(value.split())
-                if not (hits or named):
-                    continue
-                element = value.getparent()
-                if hits:
-                    hits_of[element] = hits_of.get(element, frozenset()) | hits
-                for name in named:
-                    (self.by_id if is_id else self.by_class).setdefault(name, []).append(element)
+        self.found: dict[tuple[str, str], list[HtmlElement]] = {}  # (attribute, class name or value) -> elements
+        if wanted.scan is None:
+            self.tokens: list[tuple[HtmlElement, frozenset[str]]] = []
+            return
+        for value in wanted.scan(tree):
+            hits, keys = wanted.matches(value.attrname, value)
+            if not (hits or keys):
+                continue  # what most attribute values come to
+            element = value.getparent()
+            if hits:
+                hits_of[element] = hits_of.get(element, frozenset()) | hits
+            for key in keys:
+                self.found.setdefault(key, []).append(element)
         self.tokens = list(hits_of.items())
 
     def candidates(self, tree: HtmlElement, rule: HtmlRule) -> list[HtmlElement]:
-        """Elements the rule selects: simple selectors first, then the rest, each in document order."""
+        """Elements the rule selects: by tokens, by simple selectors, then by XPath; each in document order."""
         found: list[HtmlElement] = []
+        seen: set[HtmlElement] = set()
+
+        def add(elements: Iterable[HtmlElement]) -> None:
+            for element in elements:
+                if element not in seen:
+                    seen.add(element)
+                    found.append(element)
+
         if rule.tokens:
-            found += [element for element, hits in self.tokens if hits & rule.tokens]
+            add(element for element, hits in self.tokens if hits & rule.tokens)
         for selector in rule.simple:
-            found += [element for element in self._simple(selector) if element not in found]
+            add(self._simple(selector))
         if rule.xpath is not None:
-            found += [e for e in _elements(rule.xpath(tree, **dict(rule.variables))) if e not in found]
+            add(_elements(rule.xpath(tree, **dict(rule.variables))))
         return found
 
     def _simple(self, selector: SimpleSelector) -> list[HtmlElement]:
-        if selector.id is not None:
-            pool = self.by_id.get(selector.id, [])
-        else:
-            pool = self.by_class.get(min(selector.classes), [])
-        return [
-            element
-            for element in pool
-            if (selector.tag is None or element.tag == selector.tag)
-            and selector.classes.issubset(element.get("class", "").split())
-        ]
+        return [element for element in self.found.get(_index_key(selector), []) if _selected(element, selector)]
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    """What to look for in a page's attributes, for one combination of rules (cached: rule sets repeat)."""
+
+    scan: etree.XPath | None  # the attribute values to read
+    vocabulary: frozenset[str]  # class/id tokens of token rules
+    keys: frozenset[tuple[str, str]]  # (attribute, class name or value) that simple selectors index by
+    seen: dict[tuple[str, str], tuple[frozenset[str], tuple]] = field(default_factory=dict, compare=False)
+
+    @staticmethod
+    @lru_cache(maxsize=256)
+    def of(vocabulary: frozenset[str], selectors: tuple[SimpleSelector, ...]) -> _Wanted:
+        keys = frozenset(_index_key(s) for s in selectors)
+        names = sorted({"class", "id"} | {name for name, _ in keys})
+        scan = etree.XPath(" | ".join(f"//@{name}" for name in names)) if vocabulary or keys else None
+        return _Wanted(scan, vocabulary, keys)
+
+    def matches(self, name: str, value: str) -> tuple[frozenset[str], tuple]:
+        """The tokens and index keys one attribute value carries; remembered, since pages of a site, and
+        elements of a page, repeat the same values."""
+        found = self.seen.get((name, value))
+        if found is None:
+            if len(self.seen) > _SEEN_LIMIT:
+                self.seen.clear()
+            if name in ("class", "id"):
+                hits = _tokens_of(value) & self.vocabulary
+                keys = tuple((name, part) for part in value.split() if (name, part) in self.keys)
+            else:
+                hits, keys = frozenset(), ((name, value),) if (name, value) in self.keys else ()
+            found = self.seen[(name, value)] = (hits, keys)
+        return found
+
+
+def _index_key(selector: SimpleSelector) -> tuple[str, str]:
+    """The most telling part of a simple selector: its id, else a class, else an attribute."""
+    if selector.id is not None:
+        return ("id", selector.id)
+    if selector.classes:
+        return ("class", min(selector.classes))
+    return min(selector.attributes)
+
+
+def _selected(element: HtmlElement, selector: SimpleSelector) -> bool:
+    return (
+        (selector.tag is None or element.tag == selector.tag)
+        and (selector.id is None or element.get("id") == selector.id)
+        and selector.classes.issubset(element.get("class", "").split())
+        and all(element.get(name) == value for name, value in selector.attributes)
+    )
 
 
 def _elements(found: object) -> list[HtmlElement]:

@@ -36,12 +36,14 @@ _DEFAULT_MAX_SHARE = 0.5  # never remove an element holding more than half of th
 
 @dataclass(frozen=True)
 class SimpleSelector:
-    """A CSS selector of the form ``tag.class.class`` or ``tag#id``: answered from a class/id index
-    built in one pass over the page, instead of an XPath walk of the whole tree per rule."""
+    """A CSS selector of the form ``tag.class#id[attribute=value]`` (each part optional, at least one
+    class, id or attribute): answered from an attribute index built in one pass over the page, instead
+    of an XPath walk of the whole tree per rule."""
 
     tag: str | None
     classes: frozenset[str]
     id: str | None
+    attributes: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -520,18 +522,22 @@ def _compile_selector_group(group: str, path: Path, key: str) -> tuple[tuple[Sim
 def _as_simple(selector: cssselect.Selector) -> SimpleSelector | None:
     if selector.pseudo_element is not None:
         return None
-    node, classes, element_id = selector.parsed_tree, set(), None
+    node, classes, element_id, attributes = selector.parsed_tree, set(), None, set()
     while not isinstance(node, cssselect.parser.Element):
         if isinstance(node, cssselect.parser.Class):
             classes.add(node.class_name)
         elif isinstance(node, cssselect.parser.Hash) and element_id is None:
             element_id = node.id
+        elif isinstance(node, cssselect.parser.Attrib) and node.operator == "=" and not node.namespace:
+            value = node.value.value if isinstance(node.value, cssselect.parser.Token) else node.value
+            attributes.add((node.attrib.lower(), value))
         else:
             return None
         node = node.selector
-    if node.namespace or not (classes or element_id):
+    if node.namespace or not (classes or element_id or attributes):
         return None
-    return SimpleSelector(node.element.lower() if node.element else None, frozenset(classes), element_id)
+    tag = node.element.lower() if node.element else None
+    return SimpleSelector(tag, frozenset(classes), element_id, frozenset(attributes))
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

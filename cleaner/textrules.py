@@ -7,7 +7,10 @@ kind in file order), each on what the earlier ones left. Positions (``head``, ``
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
+from collections.abc import Iterable
 
 from cleaner.document import Block, Document, Removal
 from cleaner.rules import TextRule
@@ -29,11 +32,11 @@ def apply_text_rules(doc: Document) -> None:
 
 def _doomed(rule: TextRule, blocks: list[Block]) -> set[int]:
     """Indexes of the blocks ``rule`` removes."""
-    zone = _Zone(rule, blocks)
+    candidates = _candidates(rule, blocks)
     if rule.action == "drop":
-        return {i for i, block in enumerate(blocks) if zone.holds(i) and _matches(rule, block)}
+        return {i for i in candidates if _matches(rule, blocks[i])}
     if rule.action == "cut":
-        markers = [i for i, block in enumerate(blocks) if zone.holds(i) and _matches(rule, block)]
+        markers = [i for i in candidates if _matches(rule, blocks[i])]
         if not markers:
             return set()
         if rule.side == "before":
@@ -45,14 +48,35 @@ def _doomed(rule: TextRule, blocks: list[Block]) -> set[int]:
             end = next((i for i in range(marker + 1, len(blocks)) if _is_prose(blocks[i].plain)), len(blocks))
             doomed.update(range(marker, end))
         return doomed
+    allowed = set(candidates)
     seen: set[str] = set()
     doomed = set()
     for i, block in enumerate(blocks):
         key = " ".join(block.plain.casefold().split())
-        if key in seen and zone.holds(i):
+        if key in seen and i in allowed:
             doomed.add(i)
         seen.add(key)
     return doomed
+
+
+def _candidates(rule: TextRule, blocks: list[Block]) -> list[int]:
+    """The blocks a rule may act on, in order: those in its zone (head, tail or ends; ``within`` blocks
+    or ``share`` of the characters) whose size is within its limits. Only these are matched."""
+    count = len(blocks)
+    if rule.position == "any":
+        zone: Iterable[int] = range(count)
+    elif rule.within is not None:
+        head, tail = range(min(rule.within, count)), range(max(count - rule.within, 0), count)
+        zone = {"head": head, "tail": tail}.get(rule.position) or sorted(set(head) | set(tail))
+    else:
+        starts = list(itertools.accumulate((len(block.plain) for block in blocks), initial=0))
+        total = starts[-1] or 1
+        head_end = bisect.bisect_left(starts, rule.share * total, hi=count)
+        tail_start = bisect.bisect_left(starts, (1 - rule.share) * total, hi=count)
+        head, tail = range(head_end), range(tail_start, count)
+        zone = {"head": head, "tail": tail}.get(rule.position) or sorted(set(head) | set(tail))
+    low, high = rule.min_chars, rule.max_chars
+    return [i for i in zone if low <= len(blocks[i].plain) and (high is None or len(blocks[i].plain) <= high)]
 
 
 def _matches(rule: TextRule, block: Block) -> bool:
@@ -71,38 +95,6 @@ def _is_prose(text: str) -> bool:
     if words < _SENTENCE_WORDS:
         return False
     return _PERIOD_END.search(text) is not None or (words >= _PARAGRAPH_WORDS and _PUNCTUATION.search(text) is not None)
-
-
-class _Zone:
-    """Whether a block stands where a rule may act: its position and size guards."""
-
-    def __init__(self, rule: TextRule, blocks: list[Block]) -> None:
-        self.rule = rule
-        self.blocks = blocks
-        self.starts: list[int] = []
-        if rule.share is not None:
-            total = 0
-            for block in blocks:
-                self.starts.append(total)
-                total += len(block.plain)
-            self.total = total or 1
-
-    def holds(self, i: int) -> bool:
-        rule, size = self.rule, len(self.blocks[i].plain)
-        if size < rule.min_chars or (rule.max_chars is not None and size > rule.max_chars):
-            return False
-        if rule.position == "any":
-            return True
-        if rule.within is not None:
-            near_head, near_tail = i < rule.within, i >= len(self.blocks) - rule.within
-        else:
-            near_head = self.starts[i] < rule.share * self.total
-            near_tail = self.starts[i] >= (1 - rule.share) * self.total
-        if rule.position == "head":
-            return near_head
-        if rule.position == "tail":
-            return near_tail
-        return near_head or near_tail
 
 
 def _without(blocks: list[Block], doomed: set[int]) -> list[Block]:
