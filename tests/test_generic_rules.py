@@ -6,6 +6,8 @@ where it really stands. A rule in default.toml without a case here fails ``test_
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from cleaner import clean_html, clean_text
@@ -302,6 +304,19 @@ def test_generic_html_rule_removes_its_case_and_keeps_its_near_miss(rule: str) -
     kept = clean_html(page(near_miss), site_rules=False)
     assert kept_phrase in kept.text
     assert not any(r.rule == f"default:{rule}" for r in kept.removed)
+
+
+def test_a_line_almost_a_date_is_kept_at_once() -> None:
+    """Digits, separators and date words of several languages, then a word that is none: date-line must give up fast.
+
+    A backtracking loop would try every way to split the separators and every language spelling the same
+    word: hours for this line.
+    """
+    line = "12 - - - - - - - - mar mar mar - - - - - - - - do do do - - - - - - - - x"
+    start = time.perf_counter()
+    result = clean_text(article(tail=[line]), site_rules=False)
+    assert time.perf_counter() - start < 5
+    assert line in result.text.splitlines()
 
 
 def test_every_rule_has_a_case() -> None:

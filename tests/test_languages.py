@@ -46,6 +46,15 @@ PLACE = {
     "related-list": "tail",
     "author-bio": "tail",
     "comment-section": "tail",
+    "byline": "head",
+    "date-line": "head",
+    "reading-time": "head",
+    "contact-line": "tail",
+    "ui-message": "middle",
+    "share-prompt": "tail",
+    "editor-note": "tail",
+    "related-block": "middle",
+    "comment-thread": "tail",
 }
 
 
@@ -139,12 +148,8 @@ LANGUAGES: dict[str, Language] = {
                 "Quien hace clic aquí y allá en la web municipal encuentra poca información, dicen los críticos.",
             ),
             "related-list": (
-                [
-                    "Noticias relacionadas",
-                    "El Gobierno regional congela las tasas",
-                    "Nuevo puente sobre el río en marzo",
-                ],
-                "Las noticias relacionadas con el presupuesto se publicarán en la web municipal.",
+                ["Últimas noticias", "El Gobierno regional congela las tasas", "Nuevo puente sobre el río en marzo"],
+                "Las últimas noticias sobre el presupuesto se publicarán en la web municipal.",
             ),
             "author-bio": (
                 ["Sobre el autor", "Juan Pérez cubre la información municipal desde 2015."],
@@ -153,6 +158,50 @@ LANGUAGES: dict[str, Language] = {
             "comment-section": (
                 ["Comentarios", "Ana: una vergüenza, la biblioteca merece más dinero."],
                 "Los comentarios de los vecinos se recogerán hasta el viernes.",
+            ),
+            "byline": (
+                ["Por Ángel Martínez, Diario de la Ciudad"],
+                "Por la tarde, el pleno siguió reunido para votar las enmiendas de la oposición.",
+            ),
+            "date-line": (
+                ["Publicado el miércoles, 12 de marzo de 2025 a las 10:42 h", "Actualizado: 12/03/2025 - 13:05 CET"],
+                "El 12 de marzo de 2025 el pleno votará las enmiendas de la oposición.",
+            ),
+            "reading-time": (
+                ["Tiempo de lectura: 3 min"],
+                "Tiempo de lectura y de debate: eso pidió la oposición antes de votar el plan.",
+            ),
+            "contact-line": (
+                ["¿Tienes información sobre este tema? Escríbenos a pistas@diariodelaciudad.example"],
+                "Los vecinos pueden escribir al Ayuntamiento con sus alegaciones hasta finales de marzo.",
+            ),
+            "ui-message": (
+                ["Se ha producido un error. Por favor, inténtalo de nuevo más tarde."],
+                "Se ha producido un error en las cuentas, admitió el interventor, y se corregirá este mes.",
+            ),
+            "share-prompt": (
+                ["¿Te ha gustado esta noticia? Compártela con tus amigos."],
+                "Muchos vecinos comparten la noticia con sus amigos en el mercado, según los comerciantes.",
+            ),
+            "editor-note": (
+                ["Nota de la redacción: esta noticia se actualizó para incluir las declaraciones de la alcaldesa."],
+                "Una actualización del plan de carreteras llegará el año que viene, dijeron fuentes municipales.",
+            ),
+            "related-block": (
+                [
+                    "Te puede interesar",
+                    "El Gobierno regional congela las tasas universitarias",
+                    "Nuevo puente sobre el río en marzo",
+                ],
+                "Te puede interesar saber que el pleno se retransmite en directo, recordó la alcaldesa.",
+            ),
+            "comment-thread": (
+                [
+                    "Comentarios (3)",
+                    "Ana: una vergüenza, la biblioteca merece más dinero.",
+                    "Luis: por fin arreglan mi calle.",
+                ],
+                "El secretario dijo que 12 comentarios llegaron fuera de plazo y no se contaron.",
             ),
         },
     ),
@@ -232,8 +281,8 @@ LANGUAGES: dict[str, Language] = {
                 "Quem clica aqui e ali no site da prefeitura encontra pouca informação, dizem os críticos.",
             ),
             "related-list": (
-                ["Notícias relacionadas", "Governo do estado congela as taxas", "Nova ponte sobre o rio em março"],
-                "As notícias relacionadas ao orçamento serão publicadas no site da prefeitura.",
+                ["Últimas notícias", "Governo do estado congela as taxas", "Nova ponte sobre o rio em março"],
+                "As últimas notícias sobre o orçamento serão publicadas no site da prefeitura.",
             ),
             "author-bio": (
                 ["Sobre o autor", "João Silva cobre a política municipal desde 2015."],
@@ -242,6 +291,46 @@ LANGUAGES: dict[str, Language] = {
             "comment-section": (
                 ["Comentários", "Ana: uma vergonha, a biblioteca merece mais dinheiro."],
                 "Os comentários dos moradores serão recolhidos até sexta-feira.",
+            ),
+            "byline": (
+                ["Por João Silva, Jornal da Cidade"],
+                "Por volta das 22h, os vereadores ainda discutiam as emendas da oposição.",
+            ),
+            "date-line": (
+                ["Publicado em 11/03/2025 - 10:42", "Atualizado em terça-feira, 11 de março de 2025 às 13h05"],
+                "Em 11 de março de 2025 a Câmara vota as emendas da oposição.",
+            ),
+            "reading-time": (
+                ["5 min de leitura"],
+                "Tempo de leitura e de debate foi o que a oposição pediu antes da votação.",
+            ),
+            "contact-line": (
+                ["Tem alguma sugestão de pauta? Envie para redacao@jornaldacidade.example"],
+                "Os moradores podem escrever para a prefeitura com suas sugestões até o fim de março.",
+            ),
+            "ui-message": (
+                ["Ocorreu um erro. Tente novamente mais tarde."],
+                "Ocorreu um erro nas contas, admitiu o tribunal, e ele será corrigido ainda este mês.",
+            ),
+            "share-prompt": (
+                ["Gostou desta matéria? Compartilhe com seus amigos."],
+                "Muitos moradores compartilham a notícia com os amigos na feira, segundo os comerciantes.",
+            ),
+            "editor-note": (
+                ["Nota da redação: esta reportagem foi atualizada para incluir a resposta do prefeito."],
+                "Uma atualização do plano de estradas está prevista para o ano que vem, disseram assessores.",
+            ),
+            "related-block": (
+                ["Veja também", "Governo do estado congela as taxas", "Nova ponte sobre o rio em março"],
+                "Veja também o que muda no orçamento, recomendou a líder do governo aos jornalistas.",
+            ),
+            "comment-thread": (
+                [
+                    "Comentários (3)",
+                    "Ana: uma vergonha, a biblioteca merece mais dinheiro.",
+                    "Luís: finalmente vão arrumar a minha rua.",
+                ],
+                "O secretário disse que 12 comentários chegaram fora do prazo e não foram contados.",
             ),
         },
     ),
@@ -318,8 +407,8 @@ LANGUAGES: dict[str, Language] = {
                 "Ceux qui cliquent ici et là sur le site de la mairie trouvent peu d’informations, disent-ils.",
             ),
             "related-list": (
-                ["Sur le même sujet", "La région gèle les frais d’inscription", "Un nouveau pont ouvrira en mars"],
-                "Les articles sur le même sujet seront publiés sur le site de la mairie.",
+                ["Dernières actualités", "La région gèle les frais d’inscription", "Un nouveau pont ouvrira en mars"],
+                "Les dernières actualités du budget seront publiées sur le site de la mairie.",
             ),
             "author-bio": (
                 ["À propos de l’auteur", "Jean Dupont couvre la politique municipale depuis 2015."],
@@ -328,6 +417,46 @@ LANGUAGES: dict[str, Language] = {
             "comment-section": (
                 ["Commentaires", "Anne\u00a0: une honte, la bibliothèque mérite plus."],
                 "Les commentaires des habitants seront recueillis jusqu’à vendredi.",
+            ),
+            "byline": (
+                ["Par Éric Dupont, La Gazette de la Ville"],
+                "Par ailleurs, la maire a promis une nouvelle consultation au printemps.",
+            ),
+            "date-line": (
+                ["Publié le 12 mars 2025 à 10h30, mis à jour à 12h05"],
+                "Le 12 mars 2025 à 10h30, le conseil votera les amendements de l’opposition.",
+            ),
+            "reading-time": (
+                ["Temps de lecture\xa0: 3 min"],
+                "Temps de lecture et temps de débat\xa0: l’opposition réclame les deux avant le vote.",
+            ),
+            "contact-line": (
+                ["Vous avez une info\xa0? Écrivez-nous à redaction@gazette-ville.example"],
+                "Les habitants peuvent écrire à la mairie pour déposer leurs objections avant la fin mars.",
+            ),
+            "ui-message": (
+                ["Une erreur est survenue, veuillez réessayer plus tard."],
+                "Une erreur est survenue dans les comptes, a reconnu l’adjoint, elle sera corrigée.",
+            ),
+            "share-prompt": (
+                ["Cet article vous a plu\xa0? Partagez-le avec vos amis\xa0!"],
+                "Les habitants partagent la nouvelle avec leurs amis au marché, selon les commerçants.",
+            ),
+            "editor-note": (
+                ["NDLR\xa0: cet article a été mis à jour pour inclure la réaction de la maire."],
+                "Une mise à jour du plan de voirie est prévue l’an prochain, selon la mairie.",
+            ),
+            "related-block": (
+                ["Sur le même sujet", "La région gèle les frais d’inscription", "Un nouveau pont ouvrira en mars"],
+                "Sur le même sujet, la maire a promis une consultation des habitants au printemps.",
+            ),
+            "comment-thread": (
+                [
+                    "Commentaires (3)",
+                    "Anne\xa0: une honte, la bibliothèque mérite plus.",
+                    "Luc\xa0: enfin ma rue sera refaite.",
+                ],
+                "Le greffier a indiqué que 12 commentaires étaient arrivés après la date limite.",
             ),
         },
     ),
@@ -404,8 +533,8 @@ LANGUAGES: dict[str, Language] = {
                 "Wer hier und da auf die Website der Stadt klickt, findet wenig, sagen Kritiker.",
             ),
             "related-list": (
-                ["Mehr zum Thema", "Land friert Studiengebühren ein", "Neue Brücke im März eröffnet"],
-                "Mehr zum Thema Haushalt will die Stadt in der kommenden Woche veröffentlichen.",
+                ["Weitere Nachrichten", "Land friert Studiengebühren ein", "Neue Brücke im März eröffnet"],
+                "Weitere Nachrichten zum Haushalt veröffentlicht die Stadt auf ihrer Website.",
             ),
             "author-bio": (
                 ["Über die Autorin", "Anna Schmidt berichtet seit 2015 über die Stadtpolitik."],
@@ -414,6 +543,50 @@ LANGUAGES: dict[str, Language] = {
             "comment-section": (
                 ["Kommentare", "Anna: Eine Schande, die Bibliothek verdient mehr Geld."],
                 "Die Kommentare der Bürger werden bis Freitag gesammelt.",
+            ),
+            "byline": (
+                ["Ein Kommentar von Jörg Müller"],
+                "Von Montag an gilt im Rathaus eine neue Gebührenordnung für Parkplätze.",
+            ),
+            "date-line": (
+                ["Veröffentlicht am 3. März 2025, 14:05 Uhr", "Stand: 12.03.2025, 10:42 Uhr"],
+                "Am 3. März 2025 um 14:05 Uhr beginnt die entscheidende Sitzung im Rathaus.",
+            ),
+            "reading-time": (
+                ["Lesezeit: 4 Minuten"],
+                "Lesezeit und Redezeit wollte die Opposition vor der Abstimmung verlängern.",
+            ),
+            "contact-line": (
+                ["Haben Sie Hinweise? Schreiben Sie an hinweise@stadtanzeiger.example"],
+                "Bürger können der Stadt bis Ende März schreiben und Einwände gegen den Plan erheben.",
+            ),
+            "ui-message": (
+                ["Es ist ein Fehler aufgetreten. Bitte versuchen Sie es später erneut."],
+                "Es ist ein Fehler in der Abrechnung aufgetreten, räumte der Kämmerer ein.",
+            ),
+            "share-prompt": (
+                ["Hat Ihnen dieser Artikel gefallen? Teilen Sie ihn mit Ihren Freunden."],
+                "Viele Bürger teilen die Nachricht mit ihren Freunden auf dem Markt, sagen Händler.",
+            ),
+            "editor-note": (
+                ["Korrektur: In einer früheren Version hieß es, die Sitzung habe am Montag stattgefunden."],
+                "Eine Korrektur des Straßenplans ist für nächstes Jahr vorgesehen, hieß es im Rathaus.",
+            ),
+            "related-block": (
+                [
+                    "Das könnte Sie auch interessieren",
+                    "Land friert Studiengebühren ein",
+                    "Neue Brücke im März eröffnet",
+                ],
+                "Das könnte Sie auch interessieren, sagte die Bürgermeisterin und verwies auf den Bericht.",
+            ),
+            "comment-thread": (
+                [
+                    "Kommentare (5)",
+                    "Anna: Eine Schande, die Bibliothek verdient mehr Geld.",
+                    "Lukas: Endlich wird meine Straße saniert.",
+                ],
+                "Der Schriftführer sagte, 12 Kommentare seien nach Fristende eingegangen.",
             ),
         },
     ),
@@ -490,8 +663,8 @@ LANGUAGES: dict[str, Language] = {
                 "Chi clicca qua e là sul sito del Comune trova poche informazioni, dicono i critici.",
             ),
             "related-list": (
-                ["Articoli correlati", "La regione congela le tasse universitarie", "Nuovo ponte sul fiume a marzo"],
-                "Gli articoli correlati al bilancio saranno pubblicati sul sito del Comune.",
+                ["Altre notizie", "La regione congela le tasse universitarie", "Nuovo ponte sul fiume a marzo"],
+                "Altre notizie sul bilancio saranno pubblicate sul sito del Comune.",
             ),
             "author-bio": (
                 ["L’autore", "Mario Rossi segue la politica cittadina dal 2015."],
@@ -500,6 +673,50 @@ LANGUAGES: dict[str, Language] = {
             "comment-section": (
                 ["Commenti", "Anna: una vergogna, la biblioteca merita di più."],
                 "I commenti dei cittadini saranno raccolti fino a venerdì.",
+            ),
+            "byline": (
+                ["di Mario Rossi"],
+                "Di sera il consiglio ha continuato a discutere gli emendamenti dell’opposizione.",
+            ),
+            "date-line": (
+                ["Pubblicato il 12 marzo 2025 alle ore 10:42"],
+                "Il 12 marzo 2025 alle ore 10 il consiglio voterà gli emendamenti.",
+            ),
+            "reading-time": (
+                ["Tempo di lettura: 4 minuti"],
+                "Tempo di lettura e di dibattito: è quanto ha chiesto l’opposizione prima del voto.",
+            ),
+            "contact-line": (
+                ["Per segnalazioni scrivi a redazione@giornaledellacitta.example"],
+                "I cittadini possono scrivere al Comune per presentare osservazioni entro fine marzo.",
+            ),
+            "ui-message": (
+                ["Si è verificato un errore. Riprova più tardi."],
+                "Si è verificato un errore nei conti, ha ammesso l’assessore, e sarà corretto.",
+            ),
+            "share-prompt": (
+                ["Ti è piaciuto questo articolo? Condividilo con i tuoi amici."],
+                "Molti cittadini condividono la notizia con gli amici al mercato, dicono i commercianti.",
+            ),
+            "editor-note": (
+                ["Nota della redazione: l’articolo è stato aggiornato con la replica del sindaco."],
+                "Un aggiornamento del piano stradale è previsto per il prossimo anno, dicono dal Comune.",
+            ),
+            "related-block": (
+                [
+                    "Potrebbe interessarti anche",
+                    "La regione congela le tasse universitarie",
+                    "Nuovo ponte sul fiume a marzo",
+                ],
+                "Potrebbe interessarti anche sapere che la seduta è trasmessa in diretta, ha detto la sindaca.",
+            ),
+            "comment-thread": (
+                [
+                    "Commenti (3)",
+                    "Anna: una vergogna, la biblioteca merita di più.",
+                    "Luca: finalmente sistemano la mia strada.",
+                ],
+                "Il segretario ha detto che 12 commenti sono arrivati dopo la scadenza.",
             ),
         },
     ),
@@ -576,8 +793,8 @@ LANGUAGES: dict[str, Language] = {
                 "Mieszkańcy, którzy klikają tu i tam na stronie urzędu, znajdują niewiele, mówią krytycy.",
             ),
             "related-list": (
-                ["Zobacz także", "Województwo zamraża opłaty za studia", "Nowy most otwarty w marcu"],
-                "Zobacz także, jak głosowali radni twojej dzielnicy, zachęca urząd na swojej stronie.",
+                ["Najnowsze wiadomości", "Województwo zamraża opłaty za studia", "Nowy most otwarty w marcu"],
+                "Najnowsze wiadomości o budżecie urząd opublikuje na swojej stronie.",
             ),
             "author-bio": (
                 ["O autorze", "Jan Kowalski pisze o polityce miejskiej od 2015 roku."],
@@ -586,6 +803,46 @@ LANGUAGES: dict[str, Language] = {
             "comment-section": (
                 ["Komentarze", "Anna: wstyd, biblioteka zasługuje na więcej."],
                 "Komentarze mieszkańców będą zbierane do piątku.",
+            ),
+            "byline": (
+                ["Autor: Łukasz Nowak"],
+                "Autor projektu, Jan Kowalski, przedstawił radnym swoje poprawki we wtorek.",
+            ),
+            "date-line": (
+                ["Opublikowano: 12 marca 2025, 10:42", "Aktualizacja: środa, 12 marca 2025 r., godz. 13:05"],
+                "12 marca 2025 r. rada zbierze się ponownie, by głosować nad poprawkami.",
+            ),
+            "reading-time": (
+                ["Czas czytania: 3 min"],
+                "Czas czytania dokumentów był zbyt krótki, skarżyli się radni opozycji.",
+            ),
+            "contact-line": (
+                ["Masz informacje w tej sprawie? Napisz do nas: redakcja@wiadomosci-miasta.example"],
+                "Mieszkańcy mogą pisać do urzędu miasta z uwagami do końca marca.",
+            ),
+            "ui-message": (
+                ["Wystąpił błąd. Spróbuj ponownie później."],
+                "Wystąpił błąd w rozliczeniach, przyznał skarbnik, i zostanie poprawiony.",
+            ),
+            "share-prompt": (
+                ["Podobał ci się ten artykuł? Udostępnij go znajomym."],
+                "Wielu mieszkańców udostępnia tę wiadomość znajomym, mówią sprzedawcy z targu.",
+            ),
+            "editor-note": (
+                ["Od redakcji: tekst zaktualizowaliśmy o odpowiedź prezydenta miasta."],
+                "Aktualizacja planu remontów dróg jest planowana na przyszły rok, przekazał urząd.",
+            ),
+            "related-block": (
+                ["Czytaj także", "Województwo zamraża opłaty za studia", "Nowy most otwarty w marcu"],
+                "Czytaj także uzasadnienie budżetu, radziła dziennikarzom rzeczniczka.",
+            ),
+            "comment-thread": (
+                [
+                    "Komentarze (3)",
+                    "Anna: wstyd, biblioteka zasługuje na więcej.",
+                    "Marek: wreszcie wyremontują moją ulicę.",
+                ],
+                "Sekretarz powiedział, że 12 komentarzy wpłynęło po terminie i nie zostały policzone.",
             ),
         },
     ),
@@ -668,8 +925,8 @@ LANGUAGES: dict[str, Language] = {
                 "Жители, которые нажимают здесь и там на сайте мэрии, находят мало информации.",
             ),
             "related-list": (
-                ["Материалы по теме", "Область заморозила плату за обучение", "Новый мост откроют в марте"],
-                "Материалы по теме бюджета мэрия опубликует на своем сайте.",
+                ["Последние новости", "Область заморозила плату за обучение", "Новый мост откроют в марте"],
+                "Последние новости о бюджете мэрия опубликует на своем сайте.",
             ),
             "author-bio": (
                 ["Об авторе", "Андрей Иванов пишет о городской политике с 2015 года."],
@@ -678,6 +935,43 @@ LANGUAGES: dict[str, Language] = {
             "comment-section": (
                 ["Комментарии", "Анна: позор, библиотека заслуживает большего."],
                 "Комментарии жителей будут собирать до пятницы.",
+            ),
+            "byline": (["Автор: Андрей Иванов"], "Автор поправок, депутат Сергей Петров, представил их во вторник."),
+            "date-line": (
+                ["Опубликовано 12 марта 2025, 10:42", "Обновлено 12.03.2025 в 13:05 мск"],
+                "12 марта 2025 года депутаты снова соберутся, чтобы голосовать по поправкам.",
+            ),
+            "reading-time": (
+                ["Время чтения: 5 минут"],
+                "Время чтения документов было слишком коротким, жаловались депутаты оппозиции.",
+            ),
+            "contact-line": (
+                ["Есть новость? Пишите нам на news@gorodskie-novosti.example"],
+                "Жители могут писать в мэрию со своими замечаниями до конца марта.",
+            ),
+            "ui-message": (
+                ["Произошла ошибка. Попробуйте позже."],
+                "Произошла ошибка в расчетах, признал аудитор, ее исправят в этом месяце.",
+            ),
+            "share-prompt": (
+                ["Понравилась статья? Поделитесь с друзьями!"],
+                "Многие жители делятся новостью с друзьями на рынке, рассказали продавцы.",
+            ),
+            "editor-note": (
+                ["Примечание редакции: материал обновлен после ответа мэрии."],
+                "Уточнение плана ремонта дорог ожидается в следующем году, сообщили в мэрии.",
+            ),
+            "related-block": (
+                ["Читайте также", "Область заморозила плату за обучение", "Новый мост откроют в марте"],
+                "Читайте также решение сессии на сайте мэрии, напомнила пресс-секретарь.",
+            ),
+            "comment-thread": (
+                [
+                    "Комментарии (3)",
+                    "Анна: позор, библиотека заслуживает большего.",
+                    "Олег: наконец-то отремонтируют мою улицу.",
+                ],
+                "Секретарь сообщил, что 12 комментариев поступили после срока и не были учтены.",
             ),
         },
     ),
@@ -754,8 +1048,8 @@ LANGUAGES: dict[str, Language] = {
                 "Мешканці, які натискають тут і там на сайті міськради, знаходять мало інформації.",
             ),
             "related-list": (
-                ["Новини по темі", "Область заморозила плату за навчання", "Новий міст відкриють у березні"],
-                "Новини по темі бюджету міськрада оприлюднить на своєму сайті.",
+                ["Останні новини", "Область заморозила плату за навчання", "Новий міст відкриють у березні"],
+                "Останні новини про бюджет міськрада оприлюднить на своєму сайті.",
             ),
             "author-bio": (
                 ["Про автора", "Олена Коваленко пише про міську політику з 2015 року."],
@@ -764,6 +1058,46 @@ LANGUAGES: dict[str, Language] = {
             "comment-section": (
                 ["Коментарі", "Анна: ганьба, бібліотека заслуговує на більше."],
                 "Коментарі мешканців збиратимуть до п’ятниці.",
+            ),
+            "byline": (
+                ["Автор: Олена Коваленко"],
+                "Автор поправок, депутат Сергій Петренко, представив їх у вівторок.",
+            ),
+            "date-line": (
+                ["Опубліковано 12 березня 2025 р. о 10:42", "Оновлено: 12.03.2025, 13:05"],
+                "12 березня 2025 року депутати знову зберуться, щоб голосувати за поправки.",
+            ),
+            "reading-time": (
+                ["Час читання: 4 хв"],
+                "Час читання документів був надто коротким, скаржилися депутати опозиції.",
+            ),
+            "contact-line": (
+                ["Маєте новину? Пишіть нам на news@miski-novyny.example"],
+                "Мешканці можуть писати до міськради зі своїми зауваженнями до кінця березня.",
+            ),
+            "ui-message": (
+                ["Сталася помилка. Спробуйте пізніше."],
+                "Сталася помилка в розрахунках, визнав аудитор, її виправлять цього місяця.",
+            ),
+            "share-prompt": (
+                ["Сподобалася стаття? Поділіться з друзями!"],
+                "Багато мешканців діляться новиною з друзями на ринку, розповіли продавці.",
+            ),
+            "editor-note": (
+                ["Від редакції: матеріал оновлено після відповіді міськради."],
+                "Уточнення плану ремонту доріг очікується наступного року, повідомили в міськраді.",
+            ),
+            "related-block": (
+                ["Читайте також", "Область заморозила плату за навчання", "Новий міст відкриють у березні"],
+                "Читайте також рішення сесії на сайті міськради, нагадала речниця.",
+            ),
+            "comment-thread": (
+                [
+                    "Коментарі (3)",
+                    "Анна: ганьба, бібліотека заслуговує на більше.",
+                    "Олег: нарешті відремонтують мою вулицю.",
+                ],
+                "Секретар повідомив, що 12 коментарів надійшли після терміну й не були враховані.",
             ),
         },
     ),
