@@ -26,7 +26,7 @@ from cleaner.document import Block, CleanResult, Removal, split_blocks
 from cleaner.extract import drop_headline, extract_text
 from cleaner.options import Options
 from cleaner.pipeline import prepare
-from cleaner.prune import prune, visible_text
+from cleaner.prune import prune, unextracted_tags, visible_text
 from cleaner.rules import Catalog, load_catalog
 from cleaner.source import read_document
 from cleaner.textrules import apply_text_rules
@@ -37,7 +37,7 @@ _BLOCK_TAGS = frozenset(  # tags that start a new block of text, as a browser la
     "form h1 h2 h3 h4 h5 h6 header hgroup hr li main nav ol p pre section summary table tbody td tfoot th thead tr "
     "ul".split()
 )
-_INVISIBLE_TAGS = frozenset({"script", "style", "noscript"})  # prune drops these first
+_INVISIBLE_TAGS = frozenset({"script", "style", "noscript"})  # code, never text a reader sees
 _WORD = re.compile(r"\w+")
 _WHITESPACE = re.compile(r"\s+")
 
@@ -201,6 +201,8 @@ class _Removals:
         for element in removed:
             text = visible_text(element)
             label = self.take(text, ("html",))
+            if label is None and element.tag in unextracted_tags():  # dropped first, for trafilatura
+                label = self.part(text, TRAFILATURA, "extractor")
             if label is None:  # a child of the page outside ``html.body``: that rule's removal holds all of them
                 rule = next((r.rule for r in self.left if r.stage == "html" and text in r.text), "html rules")
                 label = self.part(text, rule, "html")

@@ -103,7 +103,7 @@ class Suggestion:
 class _Page:
     name: str
     lines: list[str]  # the cleaned text's blocks as text rules match them (``Block.plain``)
-    output: str  # the cleaned text's words
+    output: list[str]  # the words of each of those blocks, as one string each
     blocks: dict[tuple[str, ...], list[_Block]] = field(default_factory=dict)  # class/id path -> blocks
 
 
@@ -193,7 +193,7 @@ def _load(path: Path, site: str, options: Options) -> tuple[Document | None, str
 
 def _read_page(doc: Document, name: str) -> _Page:
     lines = [block.plain for block in doc.blocks]
-    page = _Page(name, lines, " ".join(words(" ".join(lines))))
+    page = _Page(name, lines, [" ".join(words(line)) for line in lines])
     if doc.tree is None:
         return page
     body = doc.tree.find("body")  # pruned by today's rules, as ``finish`` left it
@@ -297,8 +297,18 @@ def _html_suggestions(pages: list[_Page], needed: int) -> list[HtmlSuggestion]:
 
 
 def _in_output(text: str, page: _Page) -> bool:
+    """Whether a block's text is in the cleaned text as whole lines (a brand name that is also the start
+    of a kept sentence does not count)."""
     said = " ".join(words(text))
-    return bool(said) and f" {said} " in f" {page.output} "
+    for start in range(len(page.output) if said else 0):
+        run = ""
+        for line in page.output[start:]:
+            run = f"{run} {line}".strip()
+            if run == said:
+                return True
+            if len(run) >= len(said):
+                break
+    return False
 
 
 def _with_selectors(

@@ -49,8 +49,8 @@ def site_page(slug: str, title: str, people: str, place: str, host: str | None =
 {story}
 <p>{SIGN_OFF}</p>
 </article>
-<aside class="more-news"><h3>More news</h3><ul><li><a href="/n/{slug}-1/">Parish notes: {slug}</a></li>
-<li><a href="/n/{slug}-2/">Letters about {place}</a></li></ul></aside></main>
+<div class="more-news"><h3>More news</h3><ul><li><a href="/n/{slug}-1/">Parish notes: {slug}</a></li>
+<li><a href="/n/{slug}-2/">Letters about {place}</a></li></ul></div></main>
 <footer class="site-footer"><p>© 2025 The Valley Gazette, 12 Mill Road, Valleytown</p></footer>
 </body></html>
 """
@@ -87,7 +87,7 @@ def test_suggest_drafts_rules_for_the_recurring_blocks_with_evidence(tmp_path: P
     assert "# select = 'header.masthead'" in draft
     assert "council" not in draft  # article text: never a rule
     # links that differ from page to page but always fill the same box: a list of links, guarded as one
-    assert "# aside.more-news: on 6 of 6 pages (100%), list of links; in the cleaned text today on 0" in draft
+    assert "# div.more-news: on 6 of 6 pages (100%), list of links; in the cleaned text today on 0" in draft
     assert "# min_link_share = 0.8" in draft
 
     rules = tmp_path / "rules"
