@@ -1,9 +1,10 @@
 """The baseline of bench/speed.py: a bare trafilatura loop over a folder, as a user would write it.
 
-    python bench/bare_trafilatura.py DIR
+    python bench/bare_trafilatura.py IN OUT
 
-Reads each .html file, extracts its main text with trafilatura's defaults (comments off, as in the
-quality benchmark), and writes ``<stem>.bare.txt`` next to it.
+Reads each .html file under IN, extracts its main text with trafilatura's defaults (comments off, as in
+the quality benchmark), and writes ``<stem>.txt`` at the same place under OUT (not next to the pages,
+where cleaner would take them for text dumps to clean).
 """
 
 import sys
@@ -11,6 +12,9 @@ from pathlib import Path
 
 import trafilatura
 
-for path in sorted(Path(sys.argv[1]).glob("*.html")):
+source, target = Path(sys.argv[1]), Path(sys.argv[2])
+for path in sorted(source.rglob("*.html")):
     text = trafilatura.extract(path.read_text(encoding="utf-8", errors="replace"), include_comments=False)
-    path.with_name(path.stem + ".bare.txt").write_text(text or "", encoding="utf-8")
+    output = target / path.relative_to(source).with_suffix(".txt")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text or "", encoding="utf-8")

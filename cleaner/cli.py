@@ -25,15 +25,11 @@ from rich.text import Text
 from cleaner.batch import DEFAULT_TIMEOUT
 from cleaner.batch import clean as clean_paths
 from cleaner.errors import CleanerError, RuleError
-from cleaner.explain import explain, explain_html, explain_text
 from cleaner.health import rule_health_lines, rules_stale
 from cleaner.jsonl import STDIO, Fields, clean_jsonl
-from cleaner.options import FetchOptions, Options
-from cleaner.pipeline import clean_bytes
+from cleaner.options import DEFAULT_MAX_PAGES, DEFAULT_MIN_SHARE, MIN_PAGES, FetchOptions, Options
 from cleaner.rules import load_catalog
-from cleaner.ruletools import rules_check, rules_list, rules_test
 from cleaner.source import walk
-from cleaner.suggest import DEFAULT_MAX_PAGES, DEFAULT_MIN_SHARE, MIN_PAGES, rules_suggest
 from cleaner.write import render, write_atomic
 
 app = typer.Typer(
@@ -151,6 +147,8 @@ def clean(
     if not paths:
         raise typer.BadParameter("give files or folders to clean, - for stdin, or --jsonl IN -o OUT")
     if paths == [STDIO]:
+        from cleaner.pipeline import clean_bytes  # the extractor loads in this process only for stdin
+
         result = clean_bytes(sys.stdin.buffer.read(), url=url, options=options)
         if not result.text:
             _stderr.print(f"empty <stdin>: {result.reason}", markup=False)
@@ -284,6 +282,8 @@ def explain_command(
     html: Annotated[Path | None, typer.Option(help="Write a page to open in a browser here instead.")] = None,
 ) -> None:
     """Show what cleaning keeps of FILE, and the rule (or trafilatura) that removed each other block."""
+    from cleaner.explain import explain, explain_html, explain_text
+
     options = Options(site_rules=site_rules, rules_dirs=tuple(rules or ()), site=site)
     explanation = explain(file, url=url, options=options)
     if html is None:
@@ -300,6 +300,8 @@ app.add_typer(rules_app, name="rules")
 @rules_app.command("list")
 def rules_list_command(rules: RulesOption = None) -> None:
     """Each rule set: name, kind, what it matches, how many HTML and text rules and tests."""
+    from cleaner.ruletools import rules_list
+
     for row in rules_list(rules or ()):
         print(
             f"{row['name']:28} {row['kind']:8} html {row['html_rules']:>2}  text {row['text_rules']:>2}  "
@@ -310,6 +312,8 @@ def rules_list_command(rules: RulesOption = None) -> None:
 @rules_app.command("check")
 def rules_check_command(rules: RulesOption = None) -> None:
     """Load and validate every rule file (syntax, keys, selectors, regexes); exit 2 on any error."""
+    from cleaner.ruletools import rules_check
+
     catalog = rules_check(rules or ())
     _print_warnings(catalog.warnings)
     ignored = f" ({len(catalog.warnings)} warnings: those lines are ignored)" if catalog.warnings else ""
@@ -319,6 +323,8 @@ def rules_check_command(rules: RulesOption = None) -> None:
 @rules_app.command("test")
 def rules_test_command(rules: RulesOption = None) -> None:
     """Run the self-tests of every rule file offline; exit 1 if one fails."""
+    from cleaner.ruletools import rules_test
+
     results = rules_test(rules or ())
     for case in results:
         if case.skipped:
@@ -354,6 +360,8 @@ def rules_suggest_command(
     rules: RulesOption = None,
 ) -> None:
     """Print a draft rule file for SITE from what recurs across its pages in FOLDER, with the evidence."""
+    from cleaner.suggest import rules_suggest
+
     options = Options(rules_dirs=tuple(rules or ()))
     sys.stdout.write(rules_suggest(folder, site, min_share=min_share, max_pages=max_pages, options=options).toml())
 

@@ -24,6 +24,7 @@ from lxml.html import HtmlElement
 
 from cleaner.document import Block, CleanResult, Removal, split_blocks
 from cleaner.extract import drop_headline, extract_text
+from cleaner.health import counted
 from cleaner.options import Options
 from cleaner.pipeline import prepare
 from cleaner.prune import prune, unextracted_tags, visible_text
@@ -275,11 +276,6 @@ def _in_reading_order(
 
 
 # Rendering --------------------------------------------------------------------------------------------
-
-
-def counted(n: int, noun: str) -> str:
-    """``1 block``, ``2 blocks``."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _label(part: Part) -> str:

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cleaner.errors import InputError, translated
-from cleaner.explain import counted
 from cleaner.rules import Catalog, RuleSet, load_catalog
 
 COUNTED = ("cleaned", "empty")  # the statuses whose rules and removals are known (see batch.Summary.add)
@@ -81,6 +80,11 @@ class BatchHealth:
         if self.unknown:
             out += ["", f"rule sets in the report that no rules folder has now: {', '.join(self.unknown)}"]
         return "\n".join(out) + "\n"
+
+
+def counted(n: int, noun: str) -> str:
+    """``1 document``, ``2 documents``."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def rule_names(ruleset: RuleSet) -> list[str]:

@@ -16,6 +16,10 @@ from cleaner.version import PROJECT_URL, __version__
 
 DEFAULT_EXTRACTION = "fast"  # trafilatura's mode, chosen by measurement (extract.py)
 DEFAULT_USER_AGENT = f"cleaner/{__version__} (+{PROJECT_URL})"
+# rules suggest: what recurs on this share of a site's pages, read from at most this many
+DEFAULT_MIN_SHARE = 0.5
+DEFAULT_MAX_PAGES = 300
+MIN_PAGES = 3  # fewer pages cannot tell a template from an article
 
 OutputFormat = Literal["txt", "json", "md"]
 ExtractionMode = Literal["fast", "full", "precision", "recall"]

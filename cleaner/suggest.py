@@ -28,16 +28,13 @@ from lxml.html import HtmlElement
 from cleaner.document import Document
 from cleaner.errors import CleanerError, InputError
 from cleaner.explain import words
-from cleaner.options import Options
+from cleaner.options import DEFAULT_MAX_PAGES, DEFAULT_MIN_SHARE, MIN_PAGES, Options
 from cleaner.pipeline import finish, prepare
 from cleaner.prune import prune, visible_text
 from cleaner.resolve import domain_matches, resolve
 from cleaner.rules import load_catalog
 from cleaner.source import read_document, walk
 
-DEFAULT_MIN_SHARE = 0.5
-DEFAULT_MAX_PAGES = 300
-MIN_PAGES = 3  # fewer pages cannot tell a template from an article
 LINK_LIST_SHARE = 0.8  # a block whose text is at least this share link text is a list of links
 _MAX_BLOCK_SHARE = 0.5  # prune's guard keeps a block holding more of the page's text: never suggested
 _NEAR_END = 10  # a line this close to the head or tail of the text gets a position guard

@@ -23,9 +23,10 @@ from typing import Any
 from pebble import ProcessExpired, ProcessPool
 
 _WINDOW_PER_JOB = 4
-# Imported once by the forkserver, so that every worker forked from it starts with them loaded; the
-# library imports them only where they are used, so the parent process starts without them.
-PRELOAD = ["cleaner.pipeline", "trafilatura", "bs4.dammit", "charset_normalizer"]
+# Imported once by the forkserver, so that every worker forked from it starts with the extractor and the
+# shipped rules loaded; the library imports the extractor only where it is used, so the parent process
+# starts without it.
+PRELOAD = ["cleaner.warm"]
 
 
 @dataclass(frozen=True)

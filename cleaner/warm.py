@@ -1,0 +1,16 @@
+"""Imported once by the process that batch workers are forked from (``workers.PRELOAD``): each worker then
+starts with the extractor imported and the shipped rules loaded, instead of loading them itself."""
+
+import contextlib
+
+import bs4.dammit  # noqa: F401  (decode's encoding detection)
+import charset_normalizer  # noqa: F401
+import trafilatura  # noqa: F401
+
+import cleaner.pipeline  # noqa: F401
+from cleaner.errors import CleanerError
+from cleaner.rules import load_catalog
+
+# A broken rule file is the parent's to report: it loads the same files before any worker starts.
+with contextlib.suppress(CleanerError):
+    load_catalog(())
