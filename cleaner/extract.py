@@ -2,8 +2,9 @@
 title, author and date.
 
 trafilatura's mode was chosen by measurement on the development set (README, "Quality";
-``python bench/quality.py --modes``): ``fast`` skips its fallback extractors, which was both faster and
-more precise there at the same recall. Its process-wide deduplication cache is kept off: it would make
+``python bench/quality.py --modes``): ``fast`` skips its fallback extractors, which were slower and less
+precise there; ``favor_recall`` tied with it, and is not the default because it loosens trafilatura's
+boilerplate filters for pages no rule covers. Its process-wide deduplication cache is kept off: it would make
 the output depend on the order in which documents are processed. Comments are left out: they are not
 the article. When a rule chose the body and asked for it to be kept as it is (ftr ``prune: no``), its
 text is taken block by block instead.
