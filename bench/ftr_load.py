@@ -15,10 +15,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from cleaner.decode import decode
 from cleaner.document import Document
-from cleaner.resolve import resolve
 from cleaner.rules import load_catalog
+from cleaner.stages.decode import decode
+from cleaner.stages.resolve import resolve
 
 _CONFIG = """# Site config for {host}
 title: //h1[contains(concat(' ',normalize-space(@class),' '),' headline ')]

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 from cleaner.version import __version__
 
 _WHERE = {
-    "clean": "cleaner.batch",
-    "Outcome": "cleaner.batch",
-    "Summary": "cleaner.batch",
+    "clean": "cleaner.engines.batch",
+    "Outcome": "cleaner.engines.batch",
+    "Summary": "cleaner.engines.batch",
     "CleanResult": "cleaner.document",
     "Removal": "cleaner.document",
     "CleanerError": "cleaner.errors",
@@ -29,16 +29,16 @@ _WHERE = {
     "OutputError": "cleaner.errors",
     "ReadError": "cleaner.errors",
     "RuleError": "cleaner.errors",
-    "FetchOutcome": "cleaner.fetcher",
-    "FetchSummary": "cleaner.fetcher",
-    "fetch": "cleaner.fetcher",
+    "FetchOutcome": "cleaner.sources.fetch.fetcher",
+    "FetchSummary": "cleaner.sources.fetch.fetcher",
+    "fetch": "cleaner.sources.fetch.fetcher",
     "FetchOptions": "cleaner.options",
     "Options": "cleaner.options",
-    "clean_bytes": "cleaner.pipeline",
-    "clean_file": "cleaner.pipeline",
-    "clean_html": "cleaner.pipeline",
-    "clean_text": "cleaner.pipeline",
-    "run": "cleaner.scrape",
+    "clean_bytes": "cleaner.stages.pipeline",
+    "clean_file": "cleaner.stages.pipeline",
+    "clean_html": "cleaner.stages.pipeline",
+    "clean_text": "cleaner.stages.pipeline",
+    "run": "cleaner.engines.scrape",
 }
 __all__ = [  # noqa: RUF022 - grouped as _WHERE is
     "__version__",
@@ -80,8 +80,9 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from cleaner.batch import Outcome, Summary, clean
     from cleaner.document import CleanResult, Removal
+    from cleaner.engines.batch import Outcome, Summary, clean
+    from cleaner.engines.scrape import run
     from cleaner.errors import (
         CleanerError,
         FetchError,
@@ -91,7 +92,6 @@ if TYPE_CHECKING:
         ReadError,
         RuleError,
     )
-    from cleaner.fetcher import FetchOutcome, FetchSummary, fetch
     from cleaner.options import FetchOptions, Options
-    from cleaner.pipeline import clean_bytes, clean_file, clean_html, clean_text
-    from cleaner.scrape import run
+    from cleaner.sources.fetch.fetcher import FetchOutcome, FetchSummary, fetch
+    from cleaner.stages.pipeline import clean_bytes, clean_file, clean_html, clean_text

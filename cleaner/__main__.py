@@ -10,7 +10,7 @@ import sys
 
 def main() -> None:
     if sys.argv[1:2] == ["clean"]:
-        from cleaner.workers import prestart
+        from cleaner.engines.workers import prestart
 
         prestart()
     from cleaner.cli import main as run_command_line

@@ -22,15 +22,15 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
-from cleaner.batch import DEFAULT_TIMEOUT
-from cleaner.batch import clean as clean_paths
+from cleaner.engines.batch import DEFAULT_TIMEOUT
+from cleaner.engines.batch import clean as clean_paths
+from cleaner.engines.jsonl import STDIO, Fields, clean_jsonl
 from cleaner.errors import CleanerError, RuleError
-from cleaner.health import rule_health_lines, rules_stale
-from cleaner.jsonl import STDIO, Fields, clean_jsonl
 from cleaner.options import DEFAULT_MAX_PAGES, DEFAULT_MIN_SHARE, MIN_PAGES, FetchOptions, Options
 from cleaner.rules import load_catalog
-from cleaner.source import walk
-from cleaner.write import render, write_atomic
+from cleaner.sinks.files import render, write_atomic
+from cleaner.sources.files import walk
+from cleaner.tools.health import rule_health_lines, rules_stale
 
 app = typer.Typer(
     add_completion=False,
@@ -147,7 +147,7 @@ def clean(
     if not paths:
         raise typer.BadParameter("give files or folders to clean, - for stdin, or --jsonl IN -o OUT")
     if paths == [STDIO]:
-        from cleaner.pipeline import clean_bytes  # the extractor loads in this process only for stdin
+        from cleaner.stages.pipeline import clean_bytes  # the extractor loads in this process only for stdin
 
         result = clean_bytes(sys.stdin.buffer.read(), url=url, options=options)
         if not result.text:
@@ -215,7 +215,7 @@ def fetch(
     quiet: QuietOption = False,
 ) -> None:
     """Download the pages of a URL list politely into OUT, each with a <name>.meta.json sidecar."""
-    from cleaner.fetcher import fetch as fetch_urls  # the HTTP client loads only for downloads
+    from cleaner.sources.fetch.fetcher import fetch as fetch_urls  # the HTTP client loads only for downloads
 
     options = _fetch_options(locals())
     with _url_session(urls, report, quiet) as (lines, manifest, progress):
@@ -252,7 +252,7 @@ def run(
     quiet: QuietOption = False,
 ) -> None:
     """Fetch a URL list into OUT and clean each page while the others download (fetch, then clean OUT)."""
-    from cleaner.scrape import run as run_urls  # the HTTP client loads only for downloads
+    from cleaner.engines.scrape import run as run_urls  # the HTTP client loads only for downloads
 
     options = _fetch_options(locals())
     with _url_session(urls, report, quiet) as (lines, manifest, progress):
@@ -282,7 +282,7 @@ def explain_command(
     html: Annotated[Path | None, typer.Option(help="Write a page to open in a browser here instead.")] = None,
 ) -> None:
     """Show what cleaning keeps of FILE, and the rule (or trafilatura) that removed each other block."""
-    from cleaner.explain import explain, explain_html, explain_text
+    from cleaner.tools.explain import explain, explain_html, explain_text
 
     options = Options(site_rules=site_rules, rules_dirs=tuple(rules or ()), site=site)
     explanation = explain(file, url=url, options=options)
@@ -300,7 +300,7 @@ app.add_typer(rules_app, name="rules")
 @rules_app.command("list")
 def rules_list_command(rules: RulesOption = None) -> None:
     """Each rule set: name, kind, what it matches, how many HTML and text rules and tests."""
-    from cleaner.ruletools import rules_list
+    from cleaner.tools.ruletools import rules_list
 
     for row in rules_list(rules or ()):
         print(
@@ -312,7 +312,7 @@ def rules_list_command(rules: RulesOption = None) -> None:
 @rules_app.command("check")
 def rules_check_command(rules: RulesOption = None) -> None:
     """Load and validate every rule file (syntax, keys, selectors, regexes); exit 2 on any error."""
-    from cleaner.ruletools import rules_check
+    from cleaner.tools.ruletools import rules_check
 
     catalog = rules_check(rules or ())
     _print_warnings(catalog.warnings)
@@ -323,7 +323,7 @@ def rules_check_command(rules: RulesOption = None) -> None:
 @rules_app.command("test")
 def rules_test_command(rules: RulesOption = None) -> None:
     """Run the self-tests of every rule file offline; exit 1 if one fails."""
-    from cleaner.ruletools import rules_test
+    from cleaner.tools.ruletools import rules_test
 
     results = rules_test(rules or ())
     for case in results:
@@ -360,7 +360,7 @@ def rules_suggest_command(
     rules: RulesOption = None,
 ) -> None:
     """Print a draft rule file for SITE from what recurs across its pages in FOLDER, with the evidence."""
-    from cleaner.suggest import rules_suggest
+    from cleaner.tools.suggest import rules_suggest
 
     options = Options(rules_dirs=tuple(rules or ()))
     sys.stdout.write(rules_suggest(folder, site, min_share=min_share, max_pages=max_pages, options=options).toml())

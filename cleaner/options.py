@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from cleaner.source import DEFAULT_MAX_BYTES
+from cleaner.sources.files import DEFAULT_MAX_BYTES
 from cleaner.version import PROJECT_URL, __version__
 
 DEFAULT_EXTRACTION = "fast"  # trafilatura's mode, chosen by measurement (extract.py)

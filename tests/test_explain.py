@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.explain import TRAFILATURA, explain
+from cleaner.tools.explain import TRAFILATURA, explain
 from tests.conftest import ROOT, SAMPLES, run_cli
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from cleaner import clean
-from cleaner.fetcher import FetchOptions, FetchOutcome, FetchSummary, fetch
+from cleaner.sources.fetch.fetcher import FetchOptions, FetchOutcome, FetchSummary, fetch
 from tests.conftest import SAMPLES, run_cli
 from tests.webserver import (
     ARTICLE,

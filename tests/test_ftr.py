@@ -11,8 +11,8 @@ import pytest
 
 from cleaner import clean_html
 from cleaner.errors import RuleError
-from cleaner.ftr import sample_path
 from cleaner.rules import load_catalog, load_ruleset
+from cleaner.rules.ftr import sample_path
 from tests.conftest import run_cli
 
 DATA = Path(__file__).parent / "data"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cleaner import InputError, Options, clean
-from cleaner.health import rules_stale
+from cleaner.tools.health import rules_stale
 from tests.conftest import ROOT, run_cli
 
 # A careless site rule: it takes every line with "the" (most of the article) and has a rule that never fires.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cleaner.rules import load_catalog
-from cleaner.ruletools import rules_test
+from cleaner.tools.ruletools import rules_test
 from tests.conftest import run_cli
 
 

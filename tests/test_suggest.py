@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cleaner import Options, clean_file
-from cleaner.suggest import rules_suggest
+from cleaner.tools.suggest import rules_suggest
 from tests.conftest import run_cli
 
 SITE = "valleygazette.example"

@@ -1,4 +1,4 @@
-"""Stage 7: rendering a result and writing it next to its raw file, atomically.
+"""The files sink: rendering a result and writing it next to its raw file, atomically.
 
 An output is written to a temporary file in the same folder (``os.replace`` is atomic only within one
 file system) and renamed over the old one: a crash or Ctrl-C leaves the old output or the new one,
@@ -17,7 +17,7 @@ from typing import BinaryIO
 
 from cleaner.document import CleanResult
 from cleaner.errors import OutputError
-from cleaner.source import TEMP_MARK
+from cleaner.sources.files import TEMP_MARK
 
 
 def _current_umask() -> int:

@@ -27,13 +27,13 @@ from lxml.html import HtmlElement
 
 from cleaner.document import Document
 from cleaner.errors import CleanerError, InputError
-from cleaner.explain import words
 from cleaner.options import DEFAULT_MAX_PAGES, DEFAULT_MIN_SHARE, MIN_PAGES, Options
-from cleaner.pipeline import finish, prepare
-from cleaner.prune import prune, visible_text
-from cleaner.resolve import domain_matches, resolve
 from cleaner.rules import load_catalog
-from cleaner.source import read_document, walk
+from cleaner.sources.files import read_document, walk
+from cleaner.stages.pipeline import finish, prepare
+from cleaner.stages.prune import prune, visible_text
+from cleaner.stages.resolve import domain_matches, resolve
+from cleaner.tools.explain import words
 
 LINK_LIST_SHARE = 0.8  # a block whose text is at least this share link text is a list of links
 _MAX_BLOCK_SHARE = 0.5  # prune's guard keeps a block holding more of the page's text: never suggested

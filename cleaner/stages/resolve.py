@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from cleaner.decode import parse_html
 from cleaner.document import Document
 from cleaner.rules import Catalog, RuleSet
+from cleaner.stages.decode import parse_html
 
 _URL_SOURCES = (
     ("canonical", "//link[@rel='canonical']/@href"),

@@ -23,14 +23,14 @@ from pathlib import Path
 from lxml.html import HtmlElement
 
 from cleaner.document import Block, CleanResult, Removal, split_blocks
-from cleaner.extract import drop_headline, extract_text
-from cleaner.health import counted
 from cleaner.options import Options
-from cleaner.pipeline import prepare
-from cleaner.prune import prune, unextracted_tags, visible_text
 from cleaner.rules import Catalog, load_catalog
-from cleaner.source import read_document
-from cleaner.textrules import apply_text_rules
+from cleaner.sources.files import read_document
+from cleaner.stages.extract import drop_headline, extract_text
+from cleaner.stages.pipeline import prepare
+from cleaner.stages.prune import prune, unextracted_tags, visible_text
+from cleaner.stages.textrules import apply_text_rules
+from cleaner.tools.health import counted
 
 TRAFILATURA = "trafilatura"  # the label of blocks trafilatura left out of the main text
 _BLOCK_TAGS = frozenset(  # tags that start a new block of text, as a browser lays them out

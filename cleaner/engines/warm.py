@@ -7,7 +7,7 @@ import bs4.dammit  # noqa: F401  (decode's encoding detection)
 import charset_normalizer  # noqa: F401
 import trafilatura  # noqa: F401
 
-import cleaner.pipeline  # noqa: F401
+import cleaner.stages.pipeline  # noqa: F401
 from cleaner.errors import CleanerError
 from cleaner.rules import load_catalog
 

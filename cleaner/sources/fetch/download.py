@@ -19,8 +19,8 @@ import httpcore
 import httpx
 
 from cleaner.errors import FetchError, translated_http
-from cleaner.netguard import GuardedBackend, IPNetwork
-from cleaner.source import BoundedInflater, sniff_kind
+from cleaner.sources.fetch.netguard import GuardedBackend, IPNetwork
+from cleaner.sources.files import BoundedInflater, sniff_kind
 
 MAX_REDIRECTS = 5
 HTML_TYPES = ("text/html", "application/xhtml+xml")

@@ -33,7 +33,7 @@ import lxml.html
 from lxml import etree
 
 from cleaner.errors import RuleError, translated
-from cleaner.rules import HtmlRule, Notice, RuleSet, RuleTest
+from cleaner.rules.model import HtmlRule, Notice, RuleSet, RuleTest
 
 GLOBAL = "global"
 NOT_A_SITE_CONFIG = "not an ftr site config: named neither after a host (example.com.txt) nor global.txt"

@@ -9,17 +9,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
-from cleaner.decode import decode
 from cleaner.document import CleanResult, Document, split_blocks
 from cleaner.errors import InputError, NothingExtracted
-from cleaner.extract import extract, read_metadata
 from cleaner.options import Options
-from cleaner.prune import prune
-from cleaner.resolve import resolve
 from cleaner.rules import load_catalog
-from cleaner.source import document_from_bytes, output_path, read_document
-from cleaner.textrules import apply_text_rules
-from cleaner.write import render, write_atomic
+from cleaner.sinks.files import render, write_atomic
+from cleaner.sources.files import document_from_bytes, output_path, read_document
+from cleaner.stages.decode import decode
+from cleaner.stages.extract import extract, read_metadata
+from cleaner.stages.prune import prune
+from cleaner.stages.resolve import resolve
+from cleaner.stages.textrules import apply_text_rules
 
 
 def process(doc: Document, options: Options) -> Document:

@@ -22,14 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from cleaner.batch import DEFAULT_TIMEOUT, Outcome, Summary
 from cleaner.document import Document
+from cleaner.engines.batch import DEFAULT_TIMEOUT, Outcome, Summary
+from cleaner.engines.workers import Failure, default_jobs, ordered_map, prestart
 from cleaner.errors import CleanerError, InputError
 from cleaner.options import Options
 from cleaner.rules import load_catalog
-from cleaner.source import document_from_bytes
-from cleaner.workers import Failure, default_jobs, ordered_map, prestart
-from cleaner.write import replacing
+from cleaner.sinks.files import replacing
+from cleaner.sources.files import document_from_bytes
 
 STDIO = Path("-")
 
@@ -163,7 +163,7 @@ def _start_worker(options: Options, fields: Fields) -> None:
 
 
 def _clean_line(line: _Line) -> dict[str, Any]:
-    from cleaner.pipeline import process  # in workers only: the parent never loads the extractor
+    from cleaner.stages.pipeline import process  # in workers only: the parent never loads the extractor
 
     options, fields = _worker
     record = line.record

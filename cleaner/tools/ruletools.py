@@ -14,9 +14,9 @@ from pathlib import Path
 
 from cleaner.errors import CleanerError
 from cleaner.options import Options
-from cleaner.pipeline import process
 from cleaner.rules import Catalog, RuleSet, RuleTest, catalog_dirs, load_catalog, load_phrases
-from cleaner.source import read_document
+from cleaner.sources.files import read_document
+from cleaner.stages.pipeline import process
 
 
 @dataclass(frozen=True)

@@ -32,14 +32,14 @@ from urllib.parse import unquote
 
 import httpx
 
-from cleaner.download import Page, download, open_client
 from cleaner.errors import FetchError, OutputError, TransientFetchError
-from cleaner.netguard import EVERYWHERE
 from cleaner.options import FetchOptions
-from cleaner.robots import MAX_BYTES as ROBOTS_MAX_BYTES
-from cleaner.robots import Robots
-from cleaner.source import read_sidecar, sidecar_path
-from cleaner.write import write_atomic
+from cleaner.sinks.files import write_atomic
+from cleaner.sources.fetch.download import Page, download, open_client
+from cleaner.sources.fetch.netguard import EVERYWHERE
+from cleaner.sources.fetch.robots import MAX_BYTES as ROBOTS_MAX_BYTES
+from cleaner.sources.fetch.robots import Robots
+from cleaner.sources.files import read_sidecar, sidecar_path
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 MAX_RETRY_AFTER = 120.0  # seconds; a server asking for a longer wait is given up on for this run

@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from cleaner.batch import DEFAULT_TIMEOUT, Outcome, Summary, clean
-from cleaner.fetcher import FetchOutcome, FetchSummary, fetch
+from cleaner.engines.batch import DEFAULT_TIMEOUT, Outcome, Summary, clean
 from cleaner.options import FetchOptions, Options
+from cleaner.sources.fetch.fetcher import FetchOutcome, FetchSummary, fetch
 
 
 def run(

@@ -1,275 +1,31 @@
-"""Rule files: loading, validation and the catalog the other stages consult.
+"""TOML rule files and the phrase lists they share: loading and complete validation.
 
-A rule set is one TOML file (format in rules/README.md) or one fivefilters ftr-site-config file
-(``example.com.txt``, read by ``cleaner.ftr``). TOML files are validated completely when loaded: a
-syntax error, an unknown key, a wrong type, an invalid selector or regex is a ``RuleError`` naming the
-file and the key. ftr files come from the community by the thousand, so what cannot be used in them is
-a ``Notice`` instead: listed once per run, never fatal. Phrase lists (``lang/*.toml``) are shared by
-all TOML rule files through ``{{class}}`` placeholders in patterns, so adding a language is a data change.
+A syntax error, an unknown key, a wrong type, an invalid selector or regex is a ``RuleError`` naming the
+file and the key (format in rules/README.md). Phrase lists (``lang/*.toml``) are shared by all TOML rule
+files through ``{{class}}`` placeholders in patterns, so adding a language is a data change.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache, cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import cssselect
 import cssselect.parser
 from lxml import etree
 
 from cleaner.errors import RuleError, translated
-
-Position = Literal["any", "head", "tail", "ends"]
+from cleaner.rules.model import HtmlRule, RuleSet, RuleTest, SimpleSelector, TextRule
 
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 _CSS = cssselect.HTMLTranslator()
 _DEFAULT_WITHIN = 5
 _DEFAULT_MAX_SHARE = 0.5  # never remove an element holding more than half of the page's text
-
-
-@dataclass(frozen=True)
-class SimpleSelector:
-    """A CSS selector of the form ``tag.class#id[attribute=value]`` (each part optional, at least one
-    class, id or attribute): answered from an attribute index built in one pass over the page, instead
-    of an XPath walk of the whole tree per rule."""
-
-    tag: str | None
-    classes: frozenset[str]
-    id: str | None
-    attributes: frozenset[tuple[str, str]] = frozenset()
-
-
-@dataclass(frozen=True)
-class HtmlRule:
-    """Elements to remove before extraction, with guards against removing the article itself."""
-
-    name: str
-    simple: tuple[SimpleSelector, ...]  # the simple parts of ``select``
-    xpath: etree.XPath | None  # the other parts of ``select``, or ``xpath``
-    tokens: frozenset[str]  # whole class/id tokens (split on space, '-' and '_')
-    max_share: float  # skip an element holding more than this share of the page's text
-    min_link_share: float  # only remove elements whose text is at least this share link text
-    max_chars: int | None  # only remove elements with at most this many characters of text
-    same_text_as_description: bool = False  # only elements whose text is the page's meta description (a dek)
-    variables: tuple[tuple[str, str], ...] = ()  # values of the XPath's $variables: never pasted into it
-
-
-@dataclass(frozen=True)
-class TextRule:
-    """A rule applied to the blocks (lines) of the extracted text."""
-
-    name: str
-    action: Literal["drop", "cut", "repeat"]
-    regex: re.Pattern[str] | None  # None for ``repeat``
-    folded: bool  # the regex is matched against the lower-cased block (see _compile_pattern)
-    position: Position
-    within: int | None  # blocks from the head, the tail, or either end
-    share: float | None  # or share of the characters from there
-    max_chars: int | None
-    min_chars: int
-    side: Literal["after", "before"]  # for ``cut``: the rest removed with the marker
-    until_prose: bool  # for ``cut`` after: stop before the first block that reads as prose
-
-
-@dataclass(frozen=True)
-class RuleTest:
-    """A self-test: cleaning ``sample`` must keep ``contains`` and remove ``not_contains``."""
-
-    sample: Path
-    url: str | None
-    contains: tuple[str, ...]
-    not_contains: tuple[str, ...]
-    optional: bool = False  # an ftr test_url: without a saved page the case is skipped, not failed
-
-
-@dataclass(frozen=True)
-class Notice:
-    """Something in a rule file that was ignored: listed once per run, never fatal."""
-
-    path: Path
-    line: int | None
-    message: str
-    shared: bool = False  # the same message from many files is listed once, with a count
-
-    @property
-    def where(self) -> str:
-        return f"{self.path}:{self.line}" if self.line else str(self.path)
-
-
-@dataclass(frozen=True)
-class RuleSet:
-    name: str
-    path: Path
-    description: str
-    always: bool  # generic: applies to every document, also with site rules off
-    domains: tuple[str, ...]  # the site and every subdomain of it
-    generators: tuple[str, ...]  # lower-case substrings of <meta name="generator">
-    html_markers: tuple[str, ...]  # substrings of the raw HTML
-    text_markers: tuple[str, ...]  # substrings of a text dump
-    html_rules: tuple[HtmlRule, ...]
-    text_rules: tuple[TextRule, ...]
-    tests: tuple[RuleTest, ...]
-    digest: str  # changes whenever anything that affects output changes
-    host: str | None = None  # ftr: "example.com" is that host (www. ignored), ".example.com" a host one label below
-    everywhere: bool = False  # ftr global.txt: every document, when site rules are on
-    body: tuple[etree.XPath, ...] = ()  # the article; the first expression that matches wins
-    prune_body: bool = True  # False (ftr prune: no): the body's text is kept as it is, not filtered by trafilatura
-    title: tuple[etree.XPath, ...] = ()  # the first expression with a non-empty string value wins
-    author: tuple[etree.XPath, ...] = ()
-    date: tuple[etree.XPath, ...] = ()
-    replacements: tuple[tuple[str, str], ...] = ()  # (find, replace) in the raw HTML, before parsing
-    notices: tuple[Notice, ...] = ()
-
-    @property
-    def kind(self) -> str:
-        if self.always:
-            return "generic"
-        if self.domains or self.host:
-            return "site"
-        return "global" if self.everywhere else "platform"
-
-    def qualified(self, rule_name: str) -> str:
-        return f"{self.name}:{rule_name}"
-
-    @property
-    def shown_path(self) -> str:
-        """The rule file as a person finds it: relative to the working folder when inside it."""
-        try:
-            return str(self.path.resolve().relative_to(Path.cwd()))
-        except ValueError:
-            return str(self.path)
-
-
-_KIND_ORDER = {"generic": 0, "global": 1, "platform": 2, "site": 3}  # from the least specific to the most
-
-
-@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one catalog per set of rule folders
-class Catalog:
-    """Every loaded rule set, in a fixed order: generic, global, platforms, sites; each group by name."""
-
-    rulesets: tuple[RuleSet, ...]
-    notices: tuple[Notice, ...] = ()  # of files that were not loaded; each rule set carries its own
-
-    @cached_property
-    def generic(self) -> tuple[RuleSet, ...]:
-        return tuple(r for r in self.rulesets if r.always)
-
-    @cached_property
-    def specific(self) -> tuple[RuleSet, ...]:
-        return tuple(r for r in self.rulesets if not r.always)
-
-    @cached_property
-    def by_name(self) -> dict[str, RuleSet]:
-        return {r.name: r for r in self.rulesets}
-
-    @cached_property
-    def fingerprinted(self) -> tuple[RuleSet, ...]:
-        """The rule sets a document may match other than by its host: every one resolve must look at."""
-        return tuple(r for r in self.specific if r.everywhere or r.generators or r.html_markers or r.text_markers)
-
-    @cached_property
-    def position(self) -> dict[str, int]:
-        return {r.name: i for i, r in enumerate(self.rulesets)}
-
-    def for_host(self, host: str | None) -> list[RuleSet]:
-        """The site rule sets of a host, found in an index rather than by trying every rule set: those whose
-        domains hold the host or a parent of it, and the one ftr file graby would pick (the exact host, else
-        the wildcard file of its parent: ``.example.com.txt`` for ``news.example.com``)."""
-        if not host:
-            return []
-        host = host.lower().removeprefix("www.")
-        labels = host.split(".")
-        found = [r for i in range(len(labels)) for r in self._by_domain.get(".".join(labels[i:]), ())]
-        parent = "." + host.split(".", 1)[1] if "." in host else None
-        ftr = self._by_host.get(host) or (self._by_host.get(parent) if parent else None)
-        return found + ([ftr] if ftr else [])
-
-    @cached_property
-    def _by_domain(self) -> dict[str, list[RuleSet]]:
-        index: dict[str, list[RuleSet]] = {}
-        for ruleset in self.specific:
-            for domain in ruleset.domains:
-                index.setdefault(domain, []).append(ruleset)
-        return index
-
-    @cached_property
-    def _by_host(self) -> dict[str, RuleSet]:
-        return {r.host: r for r in self.specific if r.host}
-
-    @cached_property
-    def routing(self) -> str:
-        """Digest of what decides which rule sets apply to a document: their names and match sections."""
-        lines = [
-            repr((r.name, r.always, r.domains, r.host, r.everywhere, r.generators, r.html_markers, r.text_markers))
-            for r in self.rulesets
-        ]
-        return _sha256("\n".join(lines).encode())
-
-    @cached_property
-    def warnings(self) -> tuple[str, ...]:
-        """One line per thing ignored in the rule files; a message many files share is listed once."""
-        notices = [*self.notices, *(n for r in self.rulesets for n in r.notices)]
-        lines = [f"{n.where}: {n.message}" for n in notices if not n.shared]
-        shared: dict[str, list[Notice]] = {}
-        for notice in notices:
-            if notice.shared:
-                shared.setdefault(notice.message, []).append(notice)
-        for message, group in shared.items():
-            files = len({n.path for n in group})
-            lines.append(f"{message} ({files} file{'s' if files > 1 else ''}, first {group[0].where})")
-        return tuple(lines)
-
-
-def shipped_rules_dir() -> Path:
-    """The rules/ folder: packaged inside cleaner/ in a wheel, at the repository root in a checkout."""
-    packaged = Path(__file__).parent / "rules"
-    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "rules"
-
-
-def catalog_dirs(extra_dirs: tuple[Path, ...] = (), *, shipped: bool = True) -> tuple[Path, ...]:
-    """The rule folders a catalog is read from, in order; RuleError for one that does not exist."""
-    dirs = ((shipped_rules_dir(),) if shipped else ()) + tuple(extra_dirs)
-    for folder in dirs:
-        if not folder.is_dir():
-            raise RuleError(str(folder), "rules folder not found")
-    return dirs
-
-
-@cache
-def load_catalog(extra_dirs: tuple[Path, ...] = (), *, shipped: bool = True) -> Catalog:
-    """Load the shipped rules, then each extra folder; a later rule set replaces one of the same name."""
-    from cleaner.ftr import NOT_A_SITE_CONFIG, site_config_key  # ftr builds on the types of this module
-
-    dirs = catalog_dirs(tuple(extra_dirs), shipped=shipped)
-    phrases = load_phrases(dirs)
-    by_name: dict[str, RuleSet] = {}
-    notices: list[Notice] = []
-    for folder in dirs:
-        for path in rule_files(folder):
-            if path.suffix == ".txt" and site_config_key(path) is None:
-                notices.append(Notice(path, None, f"{NOT_A_SITE_CONFIG}; ignored"))
-                continue
-            ruleset = load_ruleset(path, phrases)
-            by_name[ruleset.name] = ruleset
-    ordered = sorted(by_name.values(), key=lambda r: (_KIND_ORDER[r.kind], r.name))
-    return Catalog(tuple(ordered), tuple(notices))
-
-
-def rule_files(folder: Path) -> list[Path]:
-    """TOML rule files and ftr files (``*.txt``) under ``folder``; not in ``lang/`` (phrase lists), ``samples/``
-    (saved pages of ftr tests) or hidden folders (``.git``). Hidden files are rule files: ``.example.com.txt``."""
-    found = []
-    for top, subfolders, names in os.walk(folder):
-        subfolders[:] = [d for d in subfolders if d not in ("lang", "samples") and not d.startswith(".")]
-        found += [Path(top, name) for name in names if name.endswith((".toml", ".txt"))]
-    return sorted(found)
 
 
 @dataclass(frozen=True)
@@ -313,12 +69,8 @@ def load_phrases(dirs: Iterable[Path]) -> Phrases:
     return Phrases({k: tuple(v) for k, v in classes.items()}, hasher.hexdigest(), tuple(sources))
 
 
-def load_ruleset(path: Path, phrases: Phrases | None = None) -> RuleSet:
-    """Load and validate one rule file; ``RuleError`` names the file, the key and the problem."""
-    if path.suffix == ".txt":
-        from cleaner.ftr import load_site_config  # ftr builds on the types of this module
-
-        return load_site_config(path)
+def load_toml_ruleset(path: Path, phrases: Phrases | None = None) -> RuleSet:
+    """Load and validate one TOML rule file; ``RuleError`` names the file, the key and the problem."""
     phrases = phrases or Phrases({}, "")
     data = _read_toml(path)
     _check_keys(data, {"name", "description", "match", "html", "text", "test"}, path, "")

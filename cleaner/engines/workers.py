@@ -26,7 +26,7 @@ _WINDOW_PER_JOB = 4
 # Imported once by the forkserver, so that every worker forked from it starts with the extractor and the
 # shipped rules loaded; the library imports the extractor only where it is used, so the parent process
 # starts without it.
-PRELOAD = ["cleaner.warm"]
+PRELOAD = ["cleaner.engines.warm"]
 
 
 @dataclass(frozen=True)

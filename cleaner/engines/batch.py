@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from cleaner.engines.state import Record, StateStore, rules_key
+from cleaner.engines.workers import Ready, default_jobs, ordered_map, prestart
 from cleaner.errors import CleanerError, InputError, OutputError, ReadError
 from cleaner.options import Options
 from cleaner.rules import Catalog, load_catalog
-from cleaner.source import Skipped, output_owner, output_path, read_document, walk
-from cleaner.state import Record, StateStore, rules_key
-from cleaner.workers import Ready, default_jobs, ordered_map, prestart
-from cleaner.write import remove_leftovers, render, write_atomic
+from cleaner.sinks.files import remove_leftovers, render, write_atomic
+from cleaner.sources.files import Skipped, output_owner, output_path, read_document, walk
 
 STATUSES = ("cleaned", "unchanged", "empty", "skipped", "failed")
 DEFAULT_TIMEOUT = 30.0
@@ -242,7 +242,7 @@ def _start_worker(options: Options, url: str | None) -> None:
 
 def _clean_task(task: _Task) -> Outcome:
     """Clean one file in a worker; every problem becomes an Outcome, never an exception."""
-    from cleaner.pipeline import finish, prepare  # in workers only: the parent never loads the extractor
+    from cleaner.stages.pipeline import finish, prepare  # in workers only: the parent never loads the extractor
 
     options, shown, previous = _worker_options, display_path(task.path), task.previous
     catalog = load_catalog(options.rules_dirs)

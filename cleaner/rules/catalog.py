@@ -1,0 +1,148 @@
+"""The catalog the stages consult: every rule set of the shipped rules/ and the user's folders, in order.
+
+A rule set is one TOML file (``cleaner.rules.toml``) or one fivefilters ftr-site-config file
+(``example.com.txt``, ``cleaner.rules.ftr``). TOML files are validated completely when loaded; ftr files
+come from the community by the thousand, so what cannot be used in them is a ``Notice`` instead: listed
+once per run, never fatal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from functools import cache, cached_property
+from pathlib import Path
+
+from cleaner.errors import RuleError
+from cleaner.rules.ftr import NOT_A_SITE_CONFIG, load_site_config, site_config_key
+from cleaner.rules.model import Notice, RuleSet
+from cleaner.rules.toml import Phrases, load_phrases, load_toml_ruleset
+
+_KIND_ORDER = {"generic": 0, "global": 1, "platform": 2, "site": 3}  # from the least specific to the most
+
+
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one catalog per set of rule folders
+class Catalog:
+    """Every loaded rule set, in a fixed order: generic, global, platforms, sites; each group by name."""
+
+    rulesets: tuple[RuleSet, ...]
+    notices: tuple[Notice, ...] = ()  # of files that were not loaded; each rule set carries its own
+
+    @cached_property
+    def generic(self) -> tuple[RuleSet, ...]:
+        return tuple(r for r in self.rulesets if r.always)
+
+    @cached_property
+    def specific(self) -> tuple[RuleSet, ...]:
+        return tuple(r for r in self.rulesets if not r.always)
+
+    @cached_property
+    def by_name(self) -> dict[str, RuleSet]:
+        return {r.name: r for r in self.rulesets}
+
+    @cached_property
+    def fingerprinted(self) -> tuple[RuleSet, ...]:
+        """The rule sets a document may match other than by its host: every one resolve must look at."""
+        return tuple(r for r in self.specific if r.everywhere or r.generators or r.html_markers or r.text_markers)
+
+    @cached_property
+    def position(self) -> dict[str, int]:
+        return {r.name: i for i, r in enumerate(self.rulesets)}
+
+    def for_host(self, host: str | None) -> list[RuleSet]:
+        """The site rule sets of a host, found in an index rather than by trying every rule set: those whose
+        domains hold the host or a parent of it, and the one ftr file graby would pick (the exact host, else
+        the wildcard file of its parent: ``.example.com.txt`` for ``news.example.com``)."""
+        if not host:
+            return []
+        host = host.lower().removeprefix("www.")
+        labels = host.split(".")
+        found = [r for i in range(len(labels)) for r in self._by_domain.get(".".join(labels[i:]), ())]
+        parent = "." + host.split(".", 1)[1] if "." in host else None
+        ftr = self._by_host.get(host) or (self._by_host.get(parent) if parent else None)
+        return found + ([ftr] if ftr else [])
+
+    @cached_property
+    def _by_domain(self) -> dict[str, list[RuleSet]]:
+        index: dict[str, list[RuleSet]] = {}
+        for ruleset in self.specific:
+            for domain in ruleset.domains:
+                index.setdefault(domain, []).append(ruleset)
+        return index
+
+    @cached_property
+    def _by_host(self) -> dict[str, RuleSet]:
+        return {r.host: r for r in self.specific if r.host}
+
+    @cached_property
+    def routing(self) -> str:
+        """Digest of what decides which rule sets apply to a document: their names and match sections."""
+        lines = [
+            repr((r.name, r.always, r.domains, r.host, r.everywhere, r.generators, r.html_markers, r.text_markers))
+            for r in self.rulesets
+        ]
+        return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+    @cached_property
+    def warnings(self) -> tuple[str, ...]:
+        """One line per thing ignored in the rule files; a message many files share is listed once."""
+        notices = [*self.notices, *(n for r in self.rulesets for n in r.notices)]
+        lines = [f"{n.where}: {n.message}" for n in notices if not n.shared]
+        shared: dict[str, list[Notice]] = {}
+        for notice in notices:
+            if notice.shared:
+                shared.setdefault(notice.message, []).append(notice)
+        for message, group in shared.items():
+            files = len({n.path for n in group})
+            lines.append(f"{message} ({files} file{'s' if files > 1 else ''}, first {group[0].where})")
+        return tuple(lines)
+
+
+def shipped_rules_dir() -> Path:
+    """The rules/ folder: packaged as cleaner/data/rules in a wheel, at the repository root in a checkout."""
+    package = Path(__file__).parent.parent
+    packaged = package / "data" / "rules"
+    return packaged if packaged.is_dir() else package.parent / "rules"
+
+
+def catalog_dirs(extra_dirs: tuple[Path, ...] = (), *, shipped: bool = True) -> tuple[Path, ...]:
+    """The rule folders a catalog is read from, in order; RuleError for one that does not exist."""
+    dirs = ((shipped_rules_dir(),) if shipped else ()) + tuple(extra_dirs)
+    for folder in dirs:
+        if not folder.is_dir():
+            raise RuleError(str(folder), "rules folder not found")
+    return dirs
+
+
+@cache
+def load_catalog(extra_dirs: tuple[Path, ...] = (), *, shipped: bool = True) -> Catalog:
+    """Load the shipped rules, then each extra folder; a later rule set replaces one of the same name."""
+    dirs = catalog_dirs(tuple(extra_dirs), shipped=shipped)
+    phrases = load_phrases(dirs)
+    by_name: dict[str, RuleSet] = {}
+    notices: list[Notice] = []
+    for folder in dirs:
+        for path in rule_files(folder):
+            if path.suffix == ".txt" and site_config_key(path) is None:
+                notices.append(Notice(path, None, f"{NOT_A_SITE_CONFIG}; ignored"))
+                continue
+            ruleset = load_ruleset(path, phrases)
+            by_name[ruleset.name] = ruleset
+    ordered = sorted(by_name.values(), key=lambda r: (_KIND_ORDER[r.kind], r.name))
+    return Catalog(tuple(ordered), tuple(notices))
+
+
+def rule_files(folder: Path) -> list[Path]:
+    """TOML rule files and ftr files (``*.txt``) under ``folder``; not in ``lang/`` (phrase lists), ``samples/``
+    (saved pages of ftr tests) or hidden folders (``.git``). Hidden files are rule files: ``.example.com.txt``."""
+    found = []
+    for top, subfolders, names in os.walk(folder):
+        subfolders[:] = [d for d in subfolders if d not in ("lang", "samples") and not d.startswith(".")]
+        found += [Path(top, name) for name in names if name.endswith((".toml", ".txt"))]
+    return sorted(found)
+
+
+def load_ruleset(path: Path, phrases: Phrases | None = None) -> RuleSet:
+    """Load and validate one rule file, TOML or ftr; ``RuleError`` names the file, the key and the problem."""
+    return load_site_config(path) if path.suffix == ".txt" else load_toml_ruleset(path, phrases)
