@@ -89,7 +89,7 @@ JobsOption = Annotated[
     int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes [default: number of cores].")
 ]
 ForceOption = Annotated[bool, typer.Option(help="Clean again files that are unchanged since their output was written.")]
-TimeoutOption = Annotated[float, typer.Option(min=0.1, help="Seconds one page may take before its worker is replaced.")]
+TimeoutOption = Annotated[float, typer.Option(min=0.1, help="Seconds one page may take before it is left out.")]
 ReportOption = Annotated[Path | None, typer.Option(help="Write a JSON-lines manifest, one line per input.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")]
 
@@ -149,6 +149,7 @@ def clean(
     if paths == [STDIO]:
         from cleaner.stages.pipeline import clean_bytes  # the extractor loads in this process only for stdin
 
+        options = dataclasses.replace(options, time_budget=timeout)
         result = clean_bytes(sys.stdin.buffer.read(), url=url, options=options)
         if not result.text:
             _stderr.print(f"empty <stdin>: {result.reason}", markup=False)
@@ -280,11 +281,12 @@ def explain_command(
     site_rules: SiteRulesOption = True,
     rules: RulesOption = None,
     html: Annotated[Path | None, typer.Option(help="Write a page to open in a browser here instead.")] = None,
+    timeout: TimeoutOption = DEFAULT_TIMEOUT,
 ) -> None:
     """Show what cleaning keeps of FILE, and the rule (or trafilatura) that removed each other block."""
     from cleaner.tools.explain import explain, explain_html, explain_text
 
-    options = Options(site_rules=site_rules, rules_dirs=tuple(rules or ()), site=site)
+    options = Options(site_rules=site_rules, rules_dirs=tuple(rules or ()), site=site, time_budget=timeout)
     explanation = explain(file, url=url, options=options)
     if html is None:
         sys.stdout.write(explain_text(explanation))

@@ -21,11 +21,16 @@ Kind = Literal["html", "text"]
 # What a rule pattern is matched against: the line without list, quote or heading markers and without
 # Markdown emphasis, so that one pattern serves text dumps, trafilatura's text and its Markdown.
 _LEADING_MARKERS = re.compile(r"^(?:[-*+•·>#]+\s+|\d{1,3}[.)]\s+)+")
-_EMPHASIS = re.compile(r"(\*\*|\*)(?=\S)(.+?)(?<=\S)\1")
+# Emphasis content never spans the next marker, so each search ends there: linear in the line's length
+# (the former ``(\*\*|\*)(?=\S)(.+?)(?<=\S)\1`` rescanned the rest of the line from every star: a 20 KB
+# line of "*a " took 4.2 s, a 200 KB one minutes).
+_BOLD = re.compile(r"\*\*(?=[^\s*])((?:[^*]|\*(?!\*))*?[^\s*])\*\*")
+_ITALIC = re.compile(r"\*(?=[^\s*])([^*]*?[^\s*])\*")
 
 
 def plain_form(line: str) -> str:
-    return _EMPHASIS.sub(r"\2", _LEADING_MARKERS.sub("", line.strip()))
+    line = _LEADING_MARKERS.sub("", line.strip())
+    return _ITALIC.sub(r"\1", _BOLD.sub(r"\1", line)) if "*" in line else line
 
 
 @dataclass(slots=True)

@@ -35,6 +35,7 @@ class Options:
     max_bytes: int = DEFAULT_MAX_BYTES
     site: str | None = None  # force the site (a host) whatever the document says
     extraction: ExtractionMode = DEFAULT_EXTRACTION  # trafilatura's mode: fast, full, precision or recall
+    time_budget: float | None = 30.0  # seconds per document before it is left out (stages/budget.py)
 
     @property
     def key(self) -> str:

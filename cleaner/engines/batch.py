@@ -29,6 +29,7 @@ from cleaner.sources.files import Skipped, output_owner, output_path, read_docum
 
 STATUSES = ("cleaned", "unchanged", "empty", "skipped", "failed")
 DEFAULT_TIMEOUT = 30.0
+WORKER_GRACE = 5.0  # a worker is killed only this long after its document's budget ran out
 COLLAPSE_SHARE = 0.5  # text rules removing more than this share of the extracted text is suspicious
 
 
@@ -124,6 +125,8 @@ def clean(
     is bad, and OutputError if outputs cannot be written.
     """
     options = options or Options()
+    if timeout:  # the document's own budget fires first, with a clear reason and no worker to replace
+        options = dataclasses.replace(options, time_budget=timeout)
     prestart()
     catalog = load_catalog(options.rules_dirs)
     summary = Summary()
@@ -136,7 +139,7 @@ def clean(
                 _clean_task,
                 tasks,
                 jobs=jobs or default_jobs(),
-                timeout=timeout,
+                timeout=timeout and timeout + WORKER_GRACE,
                 initializer=_start_worker,
                 initargs=(options, url),
             )
@@ -242,6 +245,7 @@ def _start_worker(options: Options, url: str | None) -> None:
 
 def _clean_task(task: _Task) -> Outcome:
     """Clean one file in a worker; every problem becomes an Outcome, never an exception."""
+    from cleaner.stages.budget import time_budget
     from cleaner.stages.pipeline import finish, prepare  # in workers only: the parent never loads the extractor
 
     options, shown, previous = _worker_options, display_path(task.path), task.previous
@@ -263,13 +267,14 @@ def _clean_task(task: _Task) -> Outcome:
         same_bytes = previous is not None and previous.sha256 == record.sha256
         if same_bytes and previous.status == "skipped":
             return _unchanged_outcome(task.path, previous, options, dataclasses.replace(record, reason=previous.reason))
-        prepare(doc, options)
-        names = tuple(r.name for r in doc.rulesets)
-        record = dataclasses.replace(record, rules_key=rules_key(names, catalog, options.key) or "", rulesets=names)
-        if same_bytes and previous.rules_key == record.rules_key and _output_in_place(task.path, previous, options):
-            kept = dataclasses.replace(record, status=previous.status, reason=previous.reason)
-            return _unchanged_outcome(task.path, previous, options, kept)
-        finish(doc, options)
+        with time_budget(options.time_budget, shown):
+            prepare(doc, options)
+            names = tuple(r.name for r in doc.rulesets)
+            record = dataclasses.replace(record, rules_key=rules_key(names, catalog, options.key) or "", rulesets=names)
+            if same_bytes and previous.rules_key == record.rules_key and _output_in_place(task.path, previous, options):
+                kept = dataclasses.replace(record, status=previous.status, reason=previous.reason)
+                return _unchanged_outcome(task.path, previous, options, kept)
+            finish(doc, options)
     except ReadError as exc:
         return Outcome(shown, "failed", reason=exc.problem)
     except InputError as exc:

@@ -29,16 +29,18 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import lxml.html
 from lxml import etree
 
 from cleaner.errors import RuleError, translated
 from cleaner.rules.model import HtmlRule, Notice, RuleSet, RuleTest
+from cleaner.rules.xpath import checked_xpath
 
 GLOBAL = "global"
 NOT_A_SITE_CONFIG = "not an ftr site config: named neither after a host (example.com.txt) nor global.txt"
 _HOST_NAME = re.compile(r"\.?(?:[\w-]+\.)+[\w-]+")
-_LINE = re.compile(r"(?P<directive>[^:(]*?)\s*(?:\((?P<argument>.*?)\))?\s*:(?P<value>.*)")
+# The directive takes what precedes "(" or ":" possessively and is stripped after: a lazy name followed by
+# \s* made a line of spaces quadratic.
+_LINE = re.compile(r"(?P<directive>[^:(]*+)(?:\((?P<argument>.*?)\))?\s*:(?P<value>.*)")
 
 # graby's query for strip_id_or_class; the value is passed as a variable, never pasted into the expression.
 _ID_OR_CLASS = etree.XPath(
@@ -46,20 +48,6 @@ _ID_OR_CLASS = etree.XPath(
     " or contains(concat(' ', normalize-space(@id), ' '), concat(' ', $token, ' '))]"
 )
 _IMAGE_SRC = etree.XPath("//img[contains(@src, $needle)]")
-
-_XPATH_FUNCTIONS = frozenset(
-    {
-        *("last", "position", "count", "id", "local-name", "namespace-uri", "name", "lang"),
-        *("string", "concat", "starts-with", "contains", "substring-before", "substring-after", "substring"),
-        *("string-length", "normalize-space", "translate", "boolean", "not", "true", "false"),
-        *("number", "sum", "floor", "ceiling", "round"),
-        *("node", "text", "comment", "processing-instruction"),  # node tests look like calls
-        *("and", "or", "div", "mod"),  # so do operators before a parenthesis
-    }
-)
-_LITERAL = re.compile(r"'[^']*'|\"[^\"]*\"")
-_CALL = re.compile(r"([A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?)\s*\(")
-_PROBE = lxml.html.fromstring("<html><body><div class='a' id='b'><p>text</p><img src='x'></div></body></html>")
 
 _MULTI_PAGE = "multi-page articles are not followed"
 _LOGIN = "logging in to sites is not supported"
@@ -144,10 +132,10 @@ class _Reading:
         if not line or line.startswith("#"):
             return
         parsed = _LINE.fullmatch(line)
-        if parsed is None or not parsed["directive"]:
+        if parsed is None or not parsed["directive"].strip():
             self.notice(number, "not a 'directive: value' line; ignored")
             return
-        directive, argument, value = parsed["directive"], parsed["argument"], parsed["value"].strip()
+        directive, argument, value = parsed["directive"].strip(), parsed["argument"], parsed["value"].strip()
         if directive == "replace_string" and argument is not None:
             self.finds.append((number, argument))
             self.replaces.append(value)
@@ -191,7 +179,7 @@ class _Reading:
             self.notice(number, "test_contains before any test_url; ignored")
 
     def xpath(self, number: int, directive: str, expression: str) -> etree.XPath | None:
-        compiled = _compiled(expression)
+        compiled = checked_xpath(expression)
         if isinstance(compiled, str):
             self.notice(number, f"{directive}: {compiled}; ignored")
             return None
@@ -252,23 +240,6 @@ class _Reading:
 
 
 @cache  # ftr files repeat the same expressions (og:title, //article...) hundreds of times
-def _compiled(expression: str) -> etree.XPath | str:
-    """The compiled expression, or why lxml cannot evaluate it. Functions beyond XPath 1.0 (``lower-case``,
-    ``matches``) and variables compile, then fail on the first page that reaches them: caught here."""
-    outside_literals = _LITERAL.sub("''", expression)
-    unknown = [f for f in _CALL.findall(outside_literals) if f not in _XPATH_FUNCTIONS]
-    if "$" in outside_literals:
-        return "XPath variables cannot be given values here"
-    if unknown:
-        return f"{unknown[0]}() is not an XPath 1.0 function"
-    try:
-        xpath = etree.XPath(expression)
-        xpath(_PROBE)
-    except etree.XPathError as exc:
-        return f"invalid XPath: {exc}"
-    return xpath
-
-
 def _literal_rule(name: str, xpath: etree.XPath, **variables: str) -> HtmlRule:
     return HtmlRule(
         name=name,

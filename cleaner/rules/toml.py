@@ -21,6 +21,7 @@ from lxml import etree
 
 from cleaner.errors import RuleError, translated
 from cleaner.rules.model import HtmlRule, RuleSet, RuleTest, SimpleSelector, TextRule
+from cleaner.rules.xpath import checked_xpath
 
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 _CSS = cssselect.HTMLTranslator()
@@ -155,8 +156,9 @@ def _html_rule(entry: dict[str, Any], path: Path, where: str) -> HtmlRule:
         simple, xpath = _compile_selector_group(_get(entry, "select", str, path, where), path, f"{where}.select")
     elif "xpath" in entry:
         expression = _get(entry, "xpath", str, path, where)
-        with translated(f"{path}: {where}.xpath", RuleError):
-            xpath = etree.XPath(expression)
+        xpath = checked_xpath(expression)
+        if isinstance(xpath, str):
+            raise RuleError(f"{path}: {where}.xpath", xpath)
     tokens = frozenset(t.lower() for t in _strings(entry, "tokens", path, where))
     return HtmlRule(
         name=_name(entry, path, where),

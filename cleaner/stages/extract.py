@@ -38,7 +38,7 @@ _BLOCK_TAGS = frozenset(
 )
 _MARKS = {"h1": "# ", "h2": "## ", "h3": "### ", "h4": "#### ", "h5": "##### ", "h6": "###### ", "li": "- "}
 _HEADLINE_WITHIN = 3  # the headline, when trafilatura keeps it, is among the first blocks
-_TITLE_SEPARATORS = re.compile(r"\s+[|–—:»·-]\s+|\s+::\s+")
+_TITLE_SEPARATORS = re.compile(r" (?:[|–—:»·-]|::) ")  # on whitespace-collapsed titles: linear
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
@@ -146,7 +146,7 @@ def _headline_keys(doc: Document) -> set[str]:
     for title in doc.tree.xpath("//title|//meta[@name='twitter:title']/@content"):
         whole = title if isinstance(title, str) else title.text_content()
         candidates.append(whole)
-        candidates += _TITLE_SEPARATORS.split(whole)
+        candidates += _TITLE_SEPARATORS.split(" ".join(whole.split()))
     return {key for key in map(_normalise, candidates) if len(key) > 3}
 
 

@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import Literal
 
 from cleaner.document import CleanResult, Document, split_blocks
-from cleaner.errors import InputError, NothingExtracted
+from cleaner.errors import InputError, NothingExtracted, translated
 from cleaner.options import Options
 from cleaner.rules import load_catalog
 from cleaner.sinks.files import render, write_atomic
 from cleaner.sources.files import document_from_bytes, output_path, read_document
+from cleaner.stages.budget import time_budget
 from cleaner.stages.decode import decode
 from cleaner.stages.extract import extract, read_metadata
 from cleaner.stages.prune import prune
@@ -23,9 +24,11 @@ from cleaner.stages.textrules import apply_text_rules
 
 
 def process(doc: Document, options: Options) -> Document:
-    """Run every stage but writing on ``doc``; raises CleanerError for input that cannot be cleaned."""
-    prepare(doc, options)
-    finish(doc, options)
+    """Run every stage but writing on ``doc``; raises CleanerError for input that cannot be cleaned, or
+    OverBudget when it takes longer than ``options.time_budget``."""
+    with time_budget(options.time_budget, doc.source):
+        prepare(doc, options)
+        finish(doc, options)
     return doc
 
 
@@ -33,22 +36,24 @@ def prepare(doc: Document, options: Options) -> None:
     """Decode, resolve the site and the rule sets (what decides which rules apply), read the metadata."""
     if max(len(doc.raw), len(doc.content)) > options.max_bytes:
         raise InputError(doc.source, f"larger than the {options.max_bytes:,}-byte limit")
-    decode(doc)
-    if options.site:
-        doc.site, doc.site_source = options.site, "explicit"
-    resolve(doc, load_catalog(options.rules_dirs), site_rules=options.site_rules)
-    read_metadata(doc)
+    with translated(doc.source):  # lxml and codec errors become one plain message, picklable across processes
+        decode(doc)
+        if options.site:
+            doc.site, doc.site_source = options.site, "explicit"
+        resolve(doc, load_catalog(options.rules_dirs), site_rules=options.site_rules)
+        read_metadata(doc)
 
 
 def finish(doc: Document, options: Options) -> None:
     """Prune, extract and apply the text rules."""
-    if doc.kind == "html":
-        prune(doc)
-        extract(doc, markdown=options.output_format == "md", mode=options.extraction)
-    else:
-        doc.blocks = split_blocks(doc.content)
-        doc.extracted_chars = len(doc.content)
-    apply_text_rules(doc)
+    with translated(doc.source):
+        if doc.kind == "html":
+            prune(doc)
+            extract(doc, markdown=options.output_format == "md", mode=options.extraction)
+        else:
+            doc.blocks = split_blocks(doc.content)
+            doc.extracted_chars = len(doc.content)
+        apply_text_rules(doc)
 
 
 def clean_html(

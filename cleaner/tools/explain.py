@@ -23,9 +23,11 @@ from pathlib import Path
 from lxml.html import HtmlElement
 
 from cleaner.document import Block, CleanResult, Removal, split_blocks
+from cleaner.errors import translated
 from cleaner.options import Options
 from cleaner.rules import Catalog, load_catalog
 from cleaner.sources.files import read_document
+from cleaner.stages.budget import time_budget
 from cleaner.stages.extract import drop_headline, extract_text
 from cleaner.stages.pipeline import prepare
 from cleaner.stages.prune import prune, unextracted_tags, visible_text
@@ -85,19 +87,20 @@ def explain(path: str | Path, *, url: str | None = None, options: Options | None
     """Clean one file as ``clean`` does, recording where each removed block stood and what removed it."""
     options = dataclasses.replace(options or Options(), output_format="txt")
     doc = read_document(Path(path), url=url, max_bytes=options.max_bytes)
-    prepare(doc, options)
-    catalog = load_catalog(options.rules_dirs)
-    segments: list[_Segment] = []
-    if doc.tree is not None:
-        pieces = _pieces(doc.tree)
-        prune(doc)
-        segments = _segments(pieces, doc.tree)
-        extract_text(doc, mode=options.extraction)
-    else:
-        doc.blocks = split_blocks(doc.content)
-    extracted = list(doc.blocks)
-    drop_headline(doc)
-    apply_text_rules(doc)
+    with time_budget(options.time_budget, doc.source), translated(doc.source):
+        prepare(doc, options)
+        catalog = load_catalog(options.rules_dirs)
+        segments: list[_Segment] = []
+        if doc.tree is not None:
+            pieces = _pieces(doc.tree)
+            prune(doc)
+            segments = _segments(pieces, doc.tree)
+            extract_text(doc, mode=options.extraction)
+        else:
+            doc.blocks = split_blocks(doc.content)
+        extracted = list(doc.blocks)
+        drop_headline(doc)
+        apply_text_rules(doc)
     removals = _Removals(doc.removed, catalog)
     lines = _line_parts(extracted, {id(block) for block in doc.blocks}, removals)
     parts = _in_reading_order(segments, extracted, lines, removals) if doc.tree is not None else lines
