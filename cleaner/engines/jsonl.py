@@ -3,19 +3,23 @@
 Each input line is a JSON object holding a page (HTML or a text dump) and anything else; the output
 line is the same object with a ``cleaner`` object added (text, title, url, site, rule sets, status…),
 in the input order. Lines are cleaned in worker processes like files; ``.gz`` is read and written
-transparently, ``-`` is stdin or stdout. A malformed line is reported with its number and skipped, or
-stops the run with ``strict``. A file output is written to a temporary file and renamed at the end,
-so a failed or interrupted run leaves the previous output untouched.
+transparently, ``-`` is stdin or stdout. Every input line gives one output line: a malformed line (not
+JSON, nested too deeply, no page) gives ``{"line": N, "cleaner": {"status": "skipped", "reason": ...}}``
+in its place, or stops the run with ``strict``; if a gzip input turns out corrupt, the lines read so far
+are kept and one last line says where reading stopped. A file output is written to a temporary file and
+renamed at the end, so a failed or interrupted run leaves the previous output untouched.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gzip
 import io
 import json
 import sys
 import time
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -24,7 +28,7 @@ from typing import IO, Any
 
 from cleaner.document import Document
 from cleaner.engines.batch import DEFAULT_TIMEOUT, Outcome, Summary
-from cleaner.engines.workers import Failure, default_jobs, ordered_map, prestart
+from cleaner.engines.workers import Failure, Ready, default_jobs, ordered_map, prestart
 from cleaner.errors import CleanerError, InputError
 from cleaner.options import Options
 from cleaner.rules import load_catalog
@@ -86,9 +90,16 @@ def clean_jsonl(
         )
         with contextlib.closing(results):
             for line, result in results:
+                if isinstance(line, Ready):  # reported by the reader; its outcome is already counted
+                    out.write(_json_line(result) + "\n")
+                    continue
                 added, outcome = _merge(line, result)
                 line.record[fields.output] = added
-                out.write(json.dumps(line.record, ensure_ascii=False) + "\n")
+                try:
+                    out.write(_json_line(line.record) + "\n")
+                except (RecursionError, ValueError) as exc:
+                    outcome = dataclasses.replace(outcome, status="failed", reason=f"cannot write this record: {exc}")
+                    out.write(_json_line(_rejected(line.number, outcome.status, outcome.reason, fields)) + "\n")
                 summary.add(outcome)
                 if on_outcome is not None:
                     on_outcome(outcome)
@@ -97,26 +108,32 @@ def clean_jsonl(
 
 
 def _parse(
-    lines: Iterator[bytes],
+    lines: Iterator[bytes | _Unreadable],
     name: str,
     fields: Fields,
     strict: bool,
     summary: Summary,
     on_outcome: Callable[[Outcome], None] | None,
-) -> Iterator[_Line]:
+) -> Iterator[_Line | Ready]:
+    def rejected(number: int, status: str, reason: str) -> Ready:
+        outcome = Outcome(f"{name}:{number}", status, reason=reason)
+        summary.add(outcome)
+        if on_outcome is not None:
+            on_outcome(outcome)
+        return Ready(_rejected(number, status, reason, fields))
+
     for number, raw in enumerate(lines, start=1):
+        if isinstance(raw, _Unreadable):
+            yield rejected(number, "failed", f"{raw.problem}: this line and the rest of the input cannot be read")
+            return
         if not raw.strip():
             continue
         try:
             record = _record(raw, fields)
         except MalformedLine as exc:
-            where = f"{name}:{number}"
             if strict:
-                raise MalformedLine(where, exc.problem) from None
-            outcome = Outcome(where, "skipped", reason=f"malformed line: {exc.problem}")
-            summary.add(outcome)
-            if on_outcome is not None:
-                on_outcome(outcome)
+                raise MalformedLine(f"{name}:{number}", exc.problem) from None
+            yield rejected(number, "skipped", f"malformed line: {exc.problem}")
             continue
         label = str(record.get(fields.id, f"{name}:{number}"))
         yield _Line(number, record, label)
@@ -127,12 +144,29 @@ def _record(raw: bytes, fields: Fields) -> dict[str, Any]:
         record = json.loads(raw)
     except ValueError as exc:
         raise MalformedLine("", f"not JSON ({exc})") from None
+    except RecursionError:
+        raise MalformedLine("", "JSON nested too deeply to read") from None
     if not isinstance(record, dict):
         raise MalformedLine("", "not a JSON object")
     page = record.get(fields.html, record.get(fields.text))
     if not isinstance(page, str):
         raise MalformedLine("", f"no string field {fields.html!r} or {fields.text!r}")
     return record
+
+
+def _rejected(number: int, status: str, reason: str, fields: Fields) -> dict[str, Any]:
+    """The output line standing for an input line that could not be read."""
+    return {"line": number, fields.output: {"status": status, "reason": reason, "text": ""}}
+
+
+def _json_line(record: dict[str, Any]) -> str:
+    """One JSON line; strings holding lone surrogates (valid JSON escapes, not valid UTF-8) stay escaped."""
+    line = json.dumps(record, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(record)
+    return line
 
 
 def _merge(line: _Line, result: dict[str, Any] | Failure) -> tuple[dict[str, Any], Outcome]:
@@ -201,7 +235,7 @@ def _clean_line(line: _Line) -> dict[str, Any]:
 
 
 @contextlib.contextmanager
-def _reader(source: Path) -> Iterator[Iterator[bytes]]:
+def _reader(source: Path) -> Iterator[Iterator[bytes | _Unreadable]]:
     if source == STDIO:
         yield iter(sys.stdin.buffer)
         return
@@ -218,11 +252,18 @@ def _reader(source: Path) -> Iterator[Iterator[bytes]]:
             yield iter(handle)
 
 
-def _guarded(lines: IO[bytes], source: Path) -> Iterator[bytes]:
+@dataclass(frozen=True)
+class _Unreadable:
+    """Where a compressed input stopped making sense: read as one last line."""
+
+    problem: str
+
+
+def _guarded(lines: IO[bytes], source: Path) -> Iterator[bytes | _Unreadable]:
     try:
         yield from lines
-    except (OSError, EOFError) as exc:
-        raise InputError(str(source), f"corrupt gzip data: {exc}") from exc
+    except (OSError, EOFError, zlib.error) as exc:
+        yield _Unreadable(f"corrupt gzip data ({exc})")
 
 
 @contextlib.contextmanager
