@@ -27,6 +27,7 @@ OUTPUT_SUFFIXES = {"txt": ".clean.txt", "json": ".clean.json", "md": ".clean.md"
 _NOT_INPUTS = (*OUTPUT_SUFFIXES.values(), ".meta.json", ".expected.txt")
 TEMP_MARK = ".cleaner-tmp"  # in the names of files being written; never inputs, removed if left over
 _CHUNK = 1 << 16
+_BINARY_MAGIC = (b"%PDF-", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b")
 _OPENING_TAG = re.compile(rb"<([a-z][a-z0-9]{0,15})[\s/>]")
 _HTML_TAGS = frozenset(lxml.html.defs.tags) | {"main", "template", "picture", "dialog", "search"}  # HTML5 ones it lacks
 
@@ -77,6 +78,12 @@ def document_from_bytes(data: bytes, source: str, *, kind: Kind | None = None, u
     if url:
         doc.url, doc.site_source = url, "explicit"
     return doc
+
+
+def is_binary(head: bytes) -> bool:
+    """True for the first bytes of a file that is no text: a NUL byte, or the magic number of a PDF,
+    an image or an archive."""
+    return b"\x00" in head or head.startswith(_BINARY_MAGIC)
 
 
 def sniff_kind(data: bytes) -> Kind:

@@ -24,6 +24,7 @@ import lxml.html
 
 from cleaner.document import Document
 from cleaner.errors import InputError, translated
+from cleaner.sources.files import is_binary
 
 # Characters outside XML 1.0's Char production; vertical tab and form feed read as spaces.
 _NOT_XML = re.compile("[\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -40,7 +41,6 @@ _BOMS = (  # UTF-32 first: its little-endian BOM begins with UTF-16's
 )
 # Browsers read these labels as windows-1252 (WHATWG Encoding standard); so do we.
 _AS_WINDOWS_1252 = {"latin1", "latin-1", "iso-8859-1", "iso8859-1", "ascii", "us-ascii", "iso_8859-1"}
-_BINARY_MAGIC = (b"%PDF-", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b")
 _SNIFF_BYTES = 8192
 # libxml2 stops building the tree at this depth even with huge_tree; what lies deeper is lost.
 _DEPTH_ERROR = "Excessive depth"
@@ -76,7 +76,7 @@ def decode_bytes(
         if raw.startswith(bom):
             return raw.decode(encoding, errors="replace"), encoding, "bom"
     head = raw[:_SNIFF_BYTES]
-    if b"\x00" in head or head.startswith(_BINARY_MAGIC):
+    if is_binary(head):
         raise InputError(where, "binary file, not text or HTML")
     from bs4.dammit import EncodingDetector  # on first use, like the extractor: see workers.PRELOAD
 

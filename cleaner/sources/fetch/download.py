@@ -20,7 +20,7 @@ import httpx
 
 from cleaner.errors import FetchError, translated_http
 from cleaner.sources.fetch.netguard import GuardedBackend, IPNetwork
-from cleaner.sources.files import BoundedInflater, sniff_kind
+from cleaner.sources.files import BoundedInflater, is_binary, sniff_kind
 
 MAX_REDIRECTS = 5
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -82,14 +82,16 @@ async def download(
     headers: Mapping[str, str] | None = None,
     html_only: bool = True,
     before_hop: Callable[[httpx.URL], Awaitable[None]] | None = None,
+    truncate: bool = False,
 ) -> Page:
     """GET ``url`` once, following redirects; raises FetchError (TransientFetchError when a retry may
-    help) for what is not an HTTP answer: no connection, TLS, too slow, too large, redirect trouble."""
+    help) for what is not an HTTP answer: no connection, TLS, too slow, too large, redirect trouble.
+    With ``truncate``, a body over ``max_bytes`` is cut there instead of refused."""
     shown = str(url)
     try:
         async with asyncio.timeout(deadline):
             with translated_http(shown):
-                return await _follow(client, url, headers or {}, max_bytes, html_only, before_hop)
+                return await _follow(client, url, headers or {}, _Limit(max_bytes, truncate), html_only, before_hop)
     except TimeoutError as exc:
         raise FetchError(shown, f"not finished within the {deadline:g} s deadline", "deadline") from exc
 
@@ -98,7 +100,7 @@ async def _follow(
     client: httpx.AsyncClient,
     url: httpx.URL,
     headers: Mapping[str, str],
-    max_bytes: int,
+    limit: _Limit,
     html_only: bool,
     before_hop: Callable[[httpx.URL], Awaitable[None]] | None,
 ) -> Page:
@@ -107,7 +109,7 @@ async def _follow(
         response = await client.send(client.build_request("GET", target, headers=headers), stream=True)
         try:
             if response.next_request is None:
-                return await _page(url, response, max_bytes, html_only)
+                return await _page(url, response, limit, html_only)
         finally:
             await response.aclose()
         target = response.next_request.url
@@ -121,7 +123,7 @@ async def _follow(
     raise FetchError(str(url), f"more than {MAX_REDIRECTS} redirects", "too many redirects")
 
 
-async def _page(url: httpx.URL, response: httpx.Response, max_bytes: int, html_only: bool) -> Page:
+async def _page(url: httpx.URL, response: httpx.Response, limit: _Limit, html_only: bool) -> Page:
     page = Page(str(url), str(response.url), response.status_code, response.reason_phrase, response.headers)
     if not 200 <= response.status_code < 300:
         return page
@@ -129,24 +131,35 @@ async def _page(url: httpx.URL, response: httpx.Response, max_bytes: int, html_o
     if html_only and media_type is not None and media_type not in HTML_TYPES:
         page.refused = f"content type {media_type} is not HTML"
         return page
-    body = await _read_body(response, max_bytes)
+    body = await _read_body(response, limit)
     if html_only and media_type is None and not _looks_like_html(body):
         page.refused = "no content type, and the body does not look like HTML"
+        return page
+    if html_only and is_binary(body[:_SNIFF_BYTES]):  # a PDF or an image served as text/html
+        page.refused = f"labelled {media_type} but the body is binary (a PDF, an image, an archive)"
         return page
     page.body = body
     return page
 
 
-async def _read_body(response: httpx.Response, max_bytes: int) -> bytes:
-    where = str(response.request.url)
+@dataclass(frozen=True)
+class _Limit:
+    max_bytes: int
+    truncate: bool  # cut the body at max_bytes (robots.txt) instead of refusing it
+
+
+async def _read_body(response: httpx.Response, limit: _Limit) -> bytes:
+    where, max_bytes = str(response.request.url), limit.max_bytes
     declared = response.headers.get("content-length", "").strip()
-    if declared.isdigit() and int(declared) > max_bytes:
+    if declared.isdigit() and int(declared) > max_bytes and not limit.truncate:
         raise FetchError(where, f"Content-Length {int(declared):,} is over the {max_bytes:,}-byte limit", "too large")
     inflater = _inflater(response.headers.get("content-encoding", ""), max_bytes, where)
     body, received = bytearray(), 0
     async for chunk in response.aiter_raw():
         received += len(chunk)
         body += inflater.feed(chunk) if inflater else chunk
+        if limit.truncate and (received > max_bytes or len(body) >= max_bytes):
+            return bytes(body[:max_bytes])
         if received > max_bytes or len(body) > max_bytes:
             grew = "inflates to" if inflater and len(body) > max_bytes else "is"
             raise FetchError(where, f"body {grew} more than the {max_bytes:,}-byte limit", "too large")

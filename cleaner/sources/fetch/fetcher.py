@@ -38,7 +38,7 @@ from cleaner.sinks.files import write_atomic
 from cleaner.sources.fetch.download import Page, download, open_client
 from cleaner.sources.fetch.netguard import EVERYWHERE
 from cleaner.sources.fetch.robots import MAX_BYTES as ROBOTS_MAX_BYTES
-from cleaner.sources.fetch.robots import Robots
+from cleaner.sources.fetch.robots import MAX_POLITENESS_WAIT, Robots
 from cleaner.sources.files import read_sidecar, sidecar_path
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
@@ -53,6 +53,7 @@ _LABELS = {
 }
 _READ_AHEAD = 10_000  # URLs read from the list ahead of the downloads: bounds memory for huge lists
 _HOST_NAME = re.compile(r"[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*\.?")
+_CREDENTIALS = re.compile(r"([A-Za-z][\w+.-]*://)[^/?#]*@")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _NOT_FOLDER = re.compile(r"[^a-z0-9._-]+")
 _SLUG_LENGTH = 60
@@ -144,6 +145,9 @@ def parse_url(text: str) -> httpx.URL:
     """A URL of the list, normalised (no fragment, no default port); FetchError if it cannot be fetched."""
     if any(char.isspace() for char in text):
         raise FetchError(text, "not a URL (contains spaces)", "invalid URL")
+    if _CREDENTIALS.match(text):  # refused, and named without them: never sent to robots.txt, never stored
+        problem = "holds a user name or password (user:secret@host); credentials in URLs are refused"
+        raise FetchError(_CREDENTIALS.sub(r"\1", text, count=1), problem, "credentials in URL")
     try:
         url = httpx.URL(text)
     except httpx.InvalidURL as exc:
@@ -245,7 +249,7 @@ class _Crawler:
             try:
                 url = parse_url(text)
             except FetchError as exc:
-                self._emit(FetchOutcome(_printable(text), "failed", number, reason=exc.problem, kind=exc.kind))
+                self._emit(FetchOutcome(_printable(exc.where), "failed", number, reason=exc.problem, kind=exc.kind))
                 continue
             await self._read_ahead.acquire()
             host = self._host(url)
@@ -343,12 +347,13 @@ class _Crawler:
                     deadline=self._options.deadline,
                     max_bytes=ROBOTS_MAX_BYTES,
                     html_only=False,
+                    truncate=True,  # RFC 9309: a crawler reads at least the first 500 KiB; the rest is ignored
                 )
             except FetchError as exc:
                 robots = Robots.from_failure(exc)
             else:
                 robots = Robots.from_answer(page.status, page.body)
-        host.delay = max(self._options.delay, robots.delay(self._options.user_agent))
+        host.delay = max(self._options.delay, min(robots.delay(self._options.user_agent), MAX_POLITENESS_WAIT))
         host.rest()
         return robots
 
@@ -397,7 +402,7 @@ async def _list_lines(urls: Iterable[str]) -> AsyncIterator[tuple[int, str]]:
     while batch := await asyncio.to_thread(list, itertools.islice(lines, 256)):
         for raw in batch:
             number += 1
-            text = raw.strip()
+            text = raw.strip().removeprefix("\ufeff")  # a byte-order mark must not cost the first URL
             if text and not text.startswith("#"):
                 yield number, text
 

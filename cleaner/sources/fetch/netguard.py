@@ -32,8 +32,10 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
 
     def permits(self, address: IPAddress) -> bool:
         address = _unmapped(address)
-        public = address.is_global and not address.is_multicast
-        return public or any(address in network for network in self._allowed if network.version == address.version)
+        if any(address in network for network in self._allowed if network.version == address.version):
+            return True
+        reached = (address, *_embedded(address))
+        return address not in _LOCAL_NAT64 and all(inner.is_global and not inner.is_multicast for inner in reached)
 
     async def connect_tcp(
         self,
@@ -90,6 +92,26 @@ async def _resolve(host: str, port: int, timeout: float | None) -> list[IPAddres
     if not addresses:
         raise httpcore.ConnectError(f"cannot resolve {host}: no address")
     return addresses
+
+
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052: the last 32 bits are the IPv4 host reached
+_LOCAL_NAT64 = ipaddress.ip_network("64:ff9b:1::/48")  # RFC 8215: a site's own translator, never public
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")  # deprecated ::a.b.c.d, still routed to a.b.c.d by some stacks
+
+
+def _embedded(address: IPAddress) -> list[IPAddress]:
+    """The IPv4 addresses an IPv6 address leads to (NAT64, 6to4, Teredo, IPv4-compatible): ``ipaddress``
+    calls 64:ff9b::7f00:1 and 2002:7f00:1:: global, though they reach 127.0.0.1."""
+    if address.version == 4:
+        return []
+    found: list[IPAddress] = []
+    if address in _NAT64 or address in _IPV4_COMPATIBLE:
+        found.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    if address.sixtofour is not None:
+        found.append(address.sixtofour)
+    if address.teredo is not None:
+        found += address.teredo
+    return found
 
 
 def _unmapped(address: IPAddress) -> IPAddress:

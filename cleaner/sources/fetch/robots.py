@@ -12,7 +12,10 @@ from urllib.robotparser import RobotFileParser
 
 from cleaner.errors import FetchError
 
-MAX_BYTES = 512 * 1024  # robots.txt files are a few KB; Google reads the first 500 KiB
+MAX_BYTES = 512 * 1024  # robots.txt files are a few KB; Google reads the first 500 KiB, and so do we
+# A host asking for more than this between two requests (Crawl-delay: 3600, Request-rate: 1/100000) would
+# hold a run for hours: it is reported and skipped instead of obeyed.
+MAX_POLITENESS_WAIT = 60.0
 
 
 _HOST_FAILURES = ("private address", "TLS error")  # a robots.txt failure that is the host's, not its robots.txt's
@@ -49,6 +52,10 @@ class Robots:
             return FetchError(url, *self._host_refused)
         if self._parser is not None and not self._parser.can_fetch(user_agent, url):
             return FetchError(url, "disallowed by robots.txt", "robots")
+        wait = self.delay(user_agent)
+        if wait > MAX_POLITENESS_WAIT:
+            problem = f"robots.txt asks {wait:g} s between requests, over the {MAX_POLITENESS_WAIT:g} s cap: {_SKIPPED}"
+            return FetchError(url, problem, "crawl delay over the cap")
         return None
 
     def delay(self, user_agent: str) -> float:
