@@ -18,7 +18,7 @@ from tests.webserver import page
 def test_a_politeness_wait_over_the_cap_skips_the_host_at_once(serve, tmp_path: Path, rule: str) -> None:  # noqa: F811
     site = serve(routes={"/robots.txt": robots(f"User-agent: *\n{rule}\n"), "/a": page(), "/b": page()})
     started = time.monotonic()
-    summary, outcomes = fetch_list(tmp_path, [f"{site.url}/a", f"{site.url}/b"])
+    _, outcomes = fetch_list(tmp_path, [f"{site.url}/a", f"{site.url}/b"])
     assert time.monotonic() - started < 10
     assert {o.kind for o in outcomes.values()} == {"crawl delay over the cap"}
     assert "60 s cap" in outcomes[f"{site.url}/a"].reason
@@ -29,7 +29,7 @@ def test_credentials_in_a_url_are_refused_never_sent_never_stored(serve, tmp_pat
     site = serve(default=page())
     host = site.url.removeprefix("http://")
     secret_url = f"http://user:s3cret@{host}/a"
-    summary, outcomes = fetch_list(tmp_path, [secret_url, f"{site.url}/b"])
+    _, outcomes = fetch_list(tmp_path, [secret_url, f"{site.url}/b"])
     assert site.paths() == ["/robots.txt", "/b"]
     assert not any("authorization" in {k.lower() for k in entry.headers} for entry in site.log)
     [refused] = [o for o in outcomes.values() if o.status == "failed"]
@@ -40,8 +40,10 @@ def test_credentials_in_a_url_are_refused_never_sent_never_stored(serve, tmp_pat
 
 @pytest.mark.parametrize(
     "address",
-    ["64:ff9b::7f00:1", "64:ff9b::a00:1", "64:ff9b:1::808:808", "2002:7f00:1::", "2002:c0a8:1::1", "::7f00:1"]
-    + ["::ffff:10.0.0.1", "2001:0:4136:e378:8000:63bf:80ff:fffe", "100.64.0.1", "fe80::1", "ff02::1"],
+    [
+        *("64:ff9b::7f00:1", "64:ff9b::a00:1", "64:ff9b:1::808:808", "2002:7f00:1::", "2002:c0a8:1::1", "::7f00:1"),
+        *("::ffff:10.0.0.1", "2001:0:4136:e378:8000:63bf:80ff:fffe", "100.64.0.1", "fe80::1", "ff02::1"),
+    ],
 )
 def test_every_form_of_a_non_public_address_is_refused(address: str) -> None:
     assert not GuardedBackend().permits(ipaddress.ip_address(address))
