@@ -10,6 +10,7 @@ import contextlib
 import dataclasses
 import io
 import ipaddress
+import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -25,7 +26,7 @@ from rich.text import Text
 from cleaner.engines.batch import DEFAULT_TIMEOUT
 from cleaner.engines.batch import clean as clean_paths
 from cleaner.engines.jsonl import STDIO, Fields, clean_jsonl
-from cleaner.errors import CleanerError, RuleError
+from cleaner.errors import CleanerError, OutputError, RuleError, translated
 from cleaner.options import DEFAULT_MAX_PAGES, DEFAULT_MIN_SHARE, MIN_PAGES, FetchOptions, Options
 from cleaner.rules import load_catalog
 from cleaner.sinks.files import render, write_atomic
@@ -38,7 +39,22 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="Scrape article pages and strip the boilerplate that main-text extractors leave behind.",
 )
-_stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with control characters shown as escapes: a file named with terminal escape sequences
+    is printed, never obeyed."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or c == "\n" else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
+class _Console(Console):
+    def print(self, *objects: Any, **options: Any) -> None:
+        super().print(*(terminal_safe(o) if isinstance(o, str) else o for o in objects), **options)
+
+
+_stderr = _Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class Format(StrEnum):
@@ -60,6 +76,8 @@ def _commands() -> None:
 
 
 def main() -> None:
+    # SIGTERM unwinds like Ctrl-C: workers stop, the --report file is flushed and closed, then exit.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         app()
     except RuleError as exc:
@@ -68,6 +86,15 @@ def main() -> None:
     except CleanerError as exc:
         _stderr.print(f"error: {exc}", markup=False)
         sys.exit(1)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _open_report(path: Path) -> IO[str]:
+    with translated(str(path), OutputError):
+        return path.open("w", encoding="utf-8")
 
 
 UrlOption = Annotated[str | None, typer.Option(help="The page's URL: chooses the site rules.")]
@@ -157,7 +184,7 @@ def clean(
         sys.stdout.write(render(result, options.output_format))
         return
     with contextlib.ExitStack() as stack:
-        manifest = stack.enter_context(report.open("w", encoding="utf-8")) if report else None
+        manifest = stack.enter_context(_open_report(report)) if report else None
         progress = stack.enter_context(_progress(quiet))
         on_outcome = _tracker(progress, "cleaning", "files", lambda: _count_inputs(paths))
         summary = clean_paths(
@@ -402,7 +429,7 @@ def _url_session(urls: Path, report: Path | None, quiet: bool) -> Iterator[tuple
     """The URL list's lines, the report file if asked for, and the progress display of fetch and run."""
     with contextlib.ExitStack() as stack:
         lines = stack.enter_context(_url_list(urls))
-        manifest = stack.enter_context(report.open("w", encoding="utf-8")) if report else None
+        manifest = stack.enter_context(_open_report(report)) if report else None
         yield lines, manifest, stack.enter_context(_progress(quiet))
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from cleaner.engines.state import Record, StateStore, rules_key
+from cleaner.engines.state import STATE_NAME, Record, StateStore, output_stamp, rules_key
 from cleaner.engines.workers import Ready, default_jobs, ordered_map, prestart
 from cleaner.errors import CleanerError, InputError, OutputError, ReadError
 from cleaner.options import Options
@@ -192,6 +192,8 @@ def _tasks(
                 folders_tidied.add(found.parent)
             if root not in stores:
                 stores[root] = StateStore(root)
+                if stores[root].rebuilt:
+                    yield Ready(Outcome(display_path(root / STATE_NAME), "skipped", reason=stores[root].rebuilt))
             store_key = os.fsencode(found.relative_to(root))
             previous = None if force else stores[root].get(store_key)
             if previous is not None and _unchanged(found, previous, catalog, options):
@@ -216,7 +218,11 @@ def _unchanged(path: Path, previous: Record, catalog: Catalog, options: Options)
 
 
 def _output_in_place(path: Path, previous: Record, options: Options) -> bool:
-    return previous.status != "cleaned" or output_path(path, options.output_format).exists()
+    """True unless the output was deleted, or changed since it was written (truncated, edited by hand)."""
+    if previous.status != "cleaned":
+        return True
+    stamp = output_stamp(output_path(path, options.output_format))
+    return stamp is not None and previous.output in (None, stamp)
 
 
 def _unchanged_outcome(path: Path, previous: Record, options: Options, record: Record | None = None) -> Outcome:
@@ -272,7 +278,9 @@ def _clean_task(task: _Task) -> Outcome:
             names = tuple(r.name for r in doc.rulesets)
             record = dataclasses.replace(record, rules_key=rules_key(names, catalog, options.key) or "", rulesets=names)
             if same_bytes and previous.rules_key == record.rules_key and _output_in_place(task.path, previous, options):
-                kept = dataclasses.replace(record, status=previous.status, reason=previous.reason)
+                kept = dataclasses.replace(
+                    record, status=previous.status, reason=previous.reason, output=previous.output
+                )
                 return _unchanged_outcome(task.path, previous, options, kept)
             finish(doc, options)
     except ReadError as exc:
@@ -305,5 +313,5 @@ def _clean_task(task: _Task) -> Outcome:
         return dataclasses.replace(outcome, status="failed", reason=exc.problem, fatal=exc.fatal)
     outcome.status, outcome.output, outcome.chars_out = "cleaned", display_path(target), len(result.text)
     outcome.collapsed = outcome.chars_out < (1 - COLLAPSE_SHARE) * result.extracted_chars
-    outcome.record = dataclasses.replace(record, status="cleaned")
+    outcome.record = dataclasses.replace(record, status="cleaned", output=output_stamp(target))
     return outcome

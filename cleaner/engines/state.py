@@ -39,9 +39,11 @@ create table if not exists files (
     routing text not null,
     rulesets text not null,
     status text not null,
-    reason text
+    reason text,
+    output text
 )
 """
+_ADD_OUTPUT = "alter table files add column output text"  # databases written before the column existed
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,16 @@ class Record:
     rulesets: tuple[str, ...]
     status: str  # cleaned, empty or skipped: failures are not recorded, so they are retried
     reason: str | None
+    output: str | None = None  # "size:mtime_ns" of the output as written: one changed by hand is redone
+
+
+def output_stamp(path: Path) -> str | None:
+    """What ``Record.output`` compares: the output's size and modification time, None if it is gone."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
 
 
 @lru_cache(maxsize=4096)  # a batch asks for the same few combinations for every file
@@ -85,24 +97,48 @@ class StateStore:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.rebuilt: str | None = None  # why a database that could not be read was started afresh
         with self._guarded():
-            (root / STATE_NAME).touch()  # says "Permission denied" where SQLite says "unable to open"
-            self._db = sqlite3.connect(root / STATE_NAME, isolation_level=None)
-            self._db.execute("pragma journal_mode=wal")
-            self._db.execute("pragma synchronous=normal")
-            self._db.execute(_SCHEMA)
-            self._db.execute("begin")
+            try:
+                self._open()
+            except sqlite3.DatabaseError as exc:
+                if isinstance(exc, sqlite3.OperationalError):  # locked, read-only, I/O: not the file's content
+                    raise
+                # garbage bytes or a damaged page: the state is only a cache of work done, so start afresh
+                self.rebuilt = f"state database unreadable ({exc}); started afresh, every file is cleaned again"
+                with contextlib.suppress(AttributeError, sqlite3.Error):
+                    self._db.close()
+                for suffix in ("", "-wal", "-shm"):
+                    with contextlib.suppress(FileNotFoundError):
+                        (root / (STATE_NAME + suffix)).unlink()
+                self._open()
         self._last_commit = time.monotonic()
+
+    def _open(self) -> None:
+        (self.root / STATE_NAME).touch()  # says "Permission denied" where SQLite says "unable to open"
+        self._db = sqlite3.connect(self.root / STATE_NAME, isolation_level=None)
+        self._db.execute("pragma journal_mode=wal")
+        self._db.execute("pragma synchronous=normal")
+        self._db.execute(_SCHEMA)
+        if "output" not in {row[1] for row in self._db.execute("pragma table_info(files)")}:
+            self._db.execute(_ADD_OUTPUT)
+        self._db.execute("select count(*) from files").fetchone()  # reads every page: finds damage now
+        self._db.execute("begin")
 
     def get(self, key: bytes) -> Record | None:
         with self._guarded():
             row = self._db.execute(
-                "select size, mtime_ns, sha256, rules_key, routing, rulesets, status, reason from files where path = ?",
+                "select size, mtime_ns, sha256, rules_key, routing, rulesets, status, reason, output"
+                " from files where path = ?",
                 (key,),
             ).fetchone()
         if row is None:
             return None
-        return Record(*row[:5], tuple(json.loads(row[5])), *row[6:])
+        try:
+            record = Record(*row[:5], tuple(json.loads(row[5])), *row[6:])
+        except (ValueError, TypeError):
+            return None  # a row damaged by hand: the file is cleaned again and its row rewritten
+        return record if all(isinstance(value, int) for value in (record.size, record.mtime_ns)) else None
 
     def put(self, key: bytes, record: Record) -> None:
         values = asdict(record)
@@ -110,7 +146,7 @@ class StateStore:
         with self._guarded():
             self._db.execute(
                 "insert or replace into files values"
-                " (:path, :size, :mtime_ns, :sha256, :rules_key, :routing, :rulesets, :status, :reason)",
+                " (:path, :size, :mtime_ns, :sha256, :rules_key, :routing, :rulesets, :status, :reason, :output)",
                 {"path": key, **values},
             )
             if time.monotonic() - self._last_commit > _COMMIT_EVERY:

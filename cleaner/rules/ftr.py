@@ -34,6 +34,7 @@ from lxml import etree
 from cleaner.errors import RuleError, translated
 from cleaner.rules.model import HtmlRule, Notice, RuleSet, RuleTest
 from cleaner.rules.xpath import checked_xpath
+from cleaner.sources.files import read_regular
 
 GLOBAL = "global"
 NOT_A_SITE_CONFIG = "not an ftr site config: named neither after a host (example.com.txt) nor global.txt"
@@ -95,7 +96,7 @@ def sample_path(config: Path, url: str) -> Path:
 def load_site_config(path: Path) -> RuleSet:
     """Read one ftr file into a rule set; RuleError only when the file cannot be read."""
     with translated(str(path), RuleError):
-        data = path.read_bytes()
+        data = read_regular(path)
     key = site_config_key(path)
     if key is None:
         raise RuleError(str(path), NOT_A_SITE_CONFIG)

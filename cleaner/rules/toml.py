@@ -22,6 +22,7 @@ from lxml import etree
 from cleaner.errors import RuleError, translated
 from cleaner.rules.model import HtmlRule, RuleSet, RuleTest, SimpleSelector, TextRule
 from cleaner.rules.xpath import checked_xpath
+from cleaner.sources.files import read_regular
 
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 _CSS = cssselect.HTMLTranslator()
@@ -58,7 +59,7 @@ def load_phrases(dirs: Iterable[Path]) -> Phrases:
     for folder in dirs:
         for path in sorted((folder / "lang").glob("*.toml")):
             data = _read_toml(path)
-            hasher.update(path.read_bytes())
+            hasher.update(read_regular(path))
             _check_keys(data, {"language", "name", "phrases"}, path, "")
             table = data.get("phrases", {})
             _expect(table, dict, path, "phrases")
@@ -120,7 +121,7 @@ def load_toml_ruleset(path: Path, phrases: Phrases | None = None) -> RuleSet:
     )
     _check_unique_names([r.name for r in html_rules + text_rules], path)
     tests = tuple(_test(entry, path, f"test[{i}]") for i, entry in enumerate(_tables(data, "test", path, "")))
-    digest = _sha256(path.read_bytes() + (phrases.digest.encode() if uses_phrases else b""))
+    digest = _sha256(read_regular(path) + (phrases.digest.encode() if uses_phrases else b""))
     return RuleSet(
         name=_get(data, "name", str, path, "", path.stem),
         path=path,
@@ -296,7 +297,7 @@ def _as_simple(selector: cssselect.Selector) -> SimpleSelector | None:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     with translated(str(path), RuleError):
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(read_regular(path).decode("utf-8"))
 
 
 def _check_keys(table: dict[str, Any], allowed: set[str], path: Path, where: str) -> None:

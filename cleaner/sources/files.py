@@ -7,6 +7,7 @@ cleaner's own outputs (``*.clean.txt``, ``.clean.json``, ``.clean.md``), fetch s
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -15,6 +16,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import lxml.html.defs
 
@@ -95,11 +97,27 @@ def sniff_kind(data: bytes) -> Kind:
     return "html" if opening and opening.group(1).decode() in _HTML_TAGS else "text"
 
 
+def open_regular(path: Path) -> BinaryIO:
+    """``path`` opened for reading if it is a regular file; OSError otherwise. Opened without blocking, so
+    that a FIFO is refused instead of waiting forever for a writer."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(errno.EINVAL, "not a regular file (a folder, FIFO, socket or device)", str(path))
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
+def read_regular(path: Path) -> bytes:
+    with open_regular(path) as handle:
+        return handle.read()
+
+
 def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     """The file's bytes, gunzipped if it is gzip; InputError beyond ``max_bytes`` (also after inflating),
     ReadError when the file cannot be read at all."""
     try:
-        handle = path.open("rb")
+        handle = open_regular(path)
     except OSError as exc:
         raise ReadError(str(path), f"cannot read: {exc.strerror or exc}") from exc
     with translated(str(path), ReadError), handle:
