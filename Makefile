@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test lint bench quality
+.PHONY: setup demo test lint bench quality fuzz
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,3 +30,7 @@ bench: setup
 
 quality: setup
 	$(BIN)/python bench/quality.py
+
+# The property tests of tests/test_properties.py with many more examples than make test runs (minutes to hours)
+fuzz: setup
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q -x tests/test_properties.py

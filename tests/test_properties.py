@@ -1,0 +1,162 @@
+"""Property tests (issue 12, class 7): whatever the input, cleaning raises nothing but CleanerError, stays
+within its time budget, and writes no text the input did not hold.
+
+Bounded for ``make test`` (about a minute, examples derived from a fixed seed); ``make fuzz`` runs the
+same properties with many more examples (HYPOTHESIS_PROFILE=fuzz).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import time
+from pathlib import Path
+
+import lxml.html
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cleaner import CleanerError, Options, clean_bytes, clean_html, clean_text
+from cleaner.engines.jsonl import clean_jsonl
+from cleaner.rules import load_ruleset
+from cleaner.stages.decode import xml_safe
+
+settings.register_profile(
+    "ci", max_examples=250, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("fuzz", max_examples=20_000, deadline=None, suppress_health_check=list(HealthCheck))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+BUDGET = 10.0
+WORDS = st.sampled_from(["council", "library", "Share", "Related", "©", "naïve", "très", "&amp;", "**x**", "\u00a0"])
+# Text a hostile page may hold: any character (controls, U+FFFE, non-BMP), or words rules look for.
+TEXT = st.one_of(st.text(max_size=60), st.lists(WORDS, max_size=12).map(" ".join))
+TAGS = st.sampled_from(["p", "div", "article", "script", "b", "table", "td", "li", "h1", "title", "span", "br"])
+
+
+@st.composite
+def html_pages(draw: st.DrawFn, depth: int = 0) -> str:
+    parts = []
+    for _ in range(draw(st.integers(0, 4))):
+        if depth < 4 and draw(st.booleans()):
+            tag = draw(TAGS)
+            attributes = draw(st.sampled_from(["", ' class="share"', ' id="comments"', ' class="related-posts"']))
+            parts.append(f"<{tag}{attributes}>{draw(html_pages(depth + 1))}</{tag}>")
+        else:
+            parts.append(draw(TEXT))
+    return "".join(parts)
+
+
+PAGES = st.one_of(
+    html_pages(), st.text(max_size=300), html_pages().map(lambda body: f"<html><body>{body}</body></html>")
+)
+
+
+def _squeezed(text: str) -> str:
+    """Without whitespace, and without what the extractor drops (unassigned and other unprintable characters)."""
+    return "".join(char for char in text if char.isprintable() and not char.isspace())
+
+
+_FORMATTING = {"|", "-"}  # table cell separators and list markers the extractor writes
+
+
+def assert_from_input(output: str, source_text: str) -> None:
+    """The characters of every word of ``output`` stand in ``source_text`` in that order (whitespace aside):
+    nothing invented or garbled, no markup written out as text."""
+    haystack = _squeezed(source_text)
+    for word in output.split():
+        if word in _FORMATTING:
+            continue
+        rest = iter(haystack)  # in order, though not always adjacent: a removed <script> can join two words
+        assert all(char in rest for char in _squeezed(word)), (word, source_text[:200])
+
+
+def page_text(html: str) -> str:
+    try:
+        return lxml.html.document_fromstring(xml_safe(html)).text_content()
+    except (ValueError, lxml.etree.ParserError):
+        return ""
+
+
+@given(PAGES)
+def test_clean_html_raises_only_cleaner_errors_and_invents_nothing(html: str) -> None:
+    started = time.monotonic()
+    try:
+        result = clean_html(html)
+    except CleanerError:
+        return
+    finally:
+        assert time.monotonic() - started < BUDGET
+    assert_from_input(result.text, page_text(html))
+
+
+@given(st.lists(TEXT, max_size=12).map("\n".join))
+def test_clean_text_keeps_only_whole_input_lines(text: str) -> None:
+    try:
+        result = clean_text(text)
+    except CleanerError:
+        return
+    lines = {line.strip() for line in xml_safe(text).splitlines()}
+    assert all(line in lines for line in result.text.splitlines())
+
+
+@given(st.one_of(st.binary(max_size=400), PAGES.map(lambda page: page.encode("utf-8", "surrogatepass"))))
+def test_clean_bytes_raises_only_cleaner_errors_within_the_budget(data: bytes) -> None:
+    started = time.monotonic()
+    with contextlib.suppress(CleanerError):
+        clean_bytes(data, options=Options(time_budget=BUDGET))
+    assert time.monotonic() - started < BUDGET + 1
+
+
+RULE_VALUES = st.one_of(st.text(max_size=30), st.sampled_from(["(a+)+$", "//div[$x]", "//p[f()]", "[", "(?i)^share"]))
+
+
+@st.composite
+def rule_files(draw: st.DrawFn) -> str:
+    if draw(st.booleans()):
+        return draw(st.text(max_size=200))
+    lines = ['name = "fuzz"', "[match]", f"html_markers = [{json.dumps(draw(st.text(max_size=10)))}]"]
+    for table, key in draw(
+        st.lists(
+            st.sampled_from(
+                [("html.remove", "xpath"), ("html.remove", "select"), ("text.drop", "pattern"), ("text.cut", "pattern")]
+            ),
+            max_size=3,
+        )
+    ):
+        lines += [f"[[{table}]]", f'name = "{table.replace(".", "-")}"', f"{key} = {json.dumps(draw(RULE_VALUES))}"]
+    return "\n".join(lines)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rule_files())
+def test_the_rule_loader_raises_only_rule_errors(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "fuzz.toml"
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    with contextlib.suppress(CleanerError):
+        load_ruleset(path)
+
+
+JSON_LINES = st.one_of(
+    st.binary(max_size=80),
+    st.builds(lambda page, url: json.dumps({"html": page, "url": url}).encode(), PAGES, st.text(max_size=20)),
+    st.builds(lambda text: json.dumps({"text": text}).encode(), TEXT),
+)
+
+
+@pytest.mark.parametrize("seed", [0])
+@settings(
+    max_examples=15 if settings.default.max_examples < 1000 else 500,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(lines=st.lists(JSON_LINES, min_size=1, max_size=6))
+def test_every_jsonl_line_gives_one_output_line(tmp_path: Path, seed: int, lines: list[bytes]) -> None:
+    lines = [line.replace(b"\n", b" ").replace(b"\r", b" ") for line in lines]
+    source, target = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    source.write_bytes(b"\n".join(lines) + b"\n")
+    clean_jsonl(source, target, Options(time_budget=BUDGET), jobs=1)
+    written = target.read_bytes().decode("utf-8").splitlines()
+    assert len(written) == sum(1 for line in lines if line.strip())
+    assert all(isinstance(json.loads(line), dict) for line in written)
