@@ -48,6 +48,7 @@ class Format(StrEnum):
 
 
 class Extraction(StrEnum):
+    auto = "auto"
     fast = "fast"
     full = "full"
     precision = "precision"
@@ -83,7 +84,10 @@ FormatOption = Annotated[
 ]
 ExtractionOption = Annotated[
     Extraction,
-    typer.Option(help="trafilatura's mode: fast (measured best), full (with fallbacks), precision or recall."),
+    typer.Option(
+        help="trafilatura's mode: auto (fast, its fallbacks when that finds little; measured best), fast,"
+        " full (always with fallbacks), precision or recall."
+    ),
 ]
 JobsOption = Annotated[
     int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes [default: number of cores].")
@@ -104,7 +108,7 @@ def clean(
     site_rules: SiteRulesOption = True,
     rules: RulesOption = None,
     output_format: FormatOption = Format.txt,
-    extraction: ExtractionOption = Extraction.fast,
+    extraction: ExtractionOption = Extraction.auto,
     jobs: JobsOption = None,
     force: ForceOption = False,
     timeout: TimeoutOption = DEFAULT_TIMEOUT,
@@ -244,7 +248,7 @@ def run(
     site_rules: SiteRulesOption = True,
     rules: RulesOption = None,
     output_format: FormatOption = Format.txt,
-    extraction: ExtractionOption = Extraction.fast,
+    extraction: ExtractionOption = Extraction.auto,
     jobs: JobsOption = None,
     force: ForceOption = False,
     timeout: TimeoutOption = DEFAULT_TIMEOUT,

@@ -36,6 +36,7 @@ class HtmlRule:
     min_link_share: float  # only remove elements whose text is at least this share link text
     max_chars: int | None  # only remove elements with at most this many characters of text
     same_text_as_description: bool = False  # only elements whose text is the page's meta description (a dek)
+    in_teaser: bool = False  # only elements in a teaser card (in a link, beside a linked heading), two or more
     variables: tuple[tuple[str, str], ...] = ()  # values of the XPath's $variables: never pasted into it
 
 
