@@ -51,7 +51,7 @@ def prune(doc: Document) -> None:
     for ruleset, rule in rules:
         chosen = list(_outermost(index.candidates(tree, rule)))
         if rule.in_teaser:
-            chosen = [element for element in chosen if _in_teaser_card(element)]
+            chosen = [element for element in chosen if _in_teaser_card(element, set(chosen))]
             if len(chosen) < 2:
                 continue  # one is the article's own summary: a reader counts it as the article's text
         for element in chosen:
@@ -264,17 +264,17 @@ _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _TEASER_LINK_CHARS = 15  # a linked headline beside the element, not an icon or a "more" link
 
 
-def _in_teaser_card(element: HtmlElement) -> bool:
-    """Inside a link, or beside a linked heading or a linked block: the deck of a card that leads to another page."""
+def _in_teaser_card(element: HtmlElement, decks: set[HtmlElement]) -> bool:
+    """Inside a link, or beside a linked headline (a heading that is mostly a link, or a link holding a title
+    and a picture) that is not one of the other ``decks``: the deck of a card that leads to another page."""
     if any(ancestor.tag == "a" for ancestor in element.iterancestors()):
         return True
     parent = element.getparent()
     for sibling in parent if parent is not None else ():
-        if sibling is element:
+        if sibling in decks or not (sibling.tag in _HEADINGS or sibling.tag == "a" and len(sibling)):
             continue
-        if sibling.tag in _HEADINGS and sibling.find(".//a") is not None:
-            return True
-        if sibling.tag == "a" and len(sibling) and text_length(sibling) >= _TEASER_LINK_CHARS:
+        link_chars = sum(text_length(link) for link in sibling.iter("a") if link.get("href"))
+        if link_chars >= _TEASER_LINK_CHARS and 2 * link_chars >= text_length(sibling):
             return True
     return False
 
