@@ -57,9 +57,11 @@ def clean_html(
     url: str | None = None,
     site_rules: bool = True,
     rules_dirs: Sequence[Path] = (),
+    options: Options | None = None,
 ) -> CleanResult:
-    """Clean one HTML page: the article text without its headline, and what was removed."""
-    return _clean(html, "html", url, Options(site_rules=site_rules, rules_dirs=tuple(rules_dirs)))
+    """Clean one HTML page: the article text without its headline, and what was removed. ``options``, when
+    given, replaces ``site_rules`` and ``rules_dirs``."""
+    return _clean(html, "html", url, options or Options(site_rules=site_rules, rules_dirs=tuple(rules_dirs)))
 
 
 def clean_text(

@@ -271,7 +271,7 @@ def _in_teaser_card(element: HtmlElement, decks: set[HtmlElement]) -> bool:
         return True
     parent = element.getparent()
     for sibling in parent if parent is not None else ():
-        if sibling in decks or not (sibling.tag in _HEADINGS or sibling.tag == "a" and len(sibling)):
+        if sibling in decks or not (sibling.tag in _HEADINGS or (sibling.tag == "a" and len(sibling))):
             continue
         link_chars = sum(text_length(link) for link in sibling.iter("a") if link.get("href"))
         if link_chars >= _TEASER_LINK_CHARS and 2 * link_chars >= text_length(sibling):
