@@ -173,11 +173,20 @@ def _normalise(text: str) -> str:
     return _NOT_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
 
 
+_FIRST_PARAGRAPH = etree.XPath("(//h1)[1]/following::p[1]")
+
+
+def _is_first_paragraph(doc: Document, key: str) -> bool:
+    """Whether this text is also the paragraph after the headline: a page whose title is its first sentence."""
+    return doc.tree is not None and any(_normalise(p.text_content()) == key for p in _FIRST_PARAGRAPH(doc.tree))
+
+
 def drop_headline(doc: Document) -> None:
     """Take the headline off the first blocks: it is the title, not the article body."""
     keys = _headline_keys(doc)
     for index, block in enumerate(doc.blocks[:_HEADLINE_WITHIN]):
-        if _normalise(block.plain) in keys:
+        key = _normalise(block.plain)
+        if key in keys and not _is_first_paragraph(doc, key):
             doc.removed.append(Removal("extract:headline", "extractor", block.text))
             del doc.blocks[index]
             if doc.blocks and index == 0:
