@@ -110,6 +110,7 @@ class Document:
             rules=tuple(ruleset.name for ruleset in self.rulesets),
             removed=tuple(self.removed),
             encoding=self.encoding,
+            encoding_source=self.encoding_source,
             chars_in=len(self.content),
             extracted_chars=self.extracted_chars,
             reason=self.reason,
@@ -132,6 +133,7 @@ class CleanResult:
     chars_in: int
     extracted_chars: int
     reason: str | None = None
+    encoding_source: str | None = None  # which step decided the encoding: bom, http-header, meta, utf-8, detected
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -144,6 +146,7 @@ class CleanResult:
             "rules": list(self.rules),
             "removed": [{"rule": r.rule, "stage": r.stage, "text": r.text} for r in self.removed],
             "encoding": self.encoding,
+            "encoding_source": self.encoding_source,
             "chars_in": self.chars_in,
             "chars_out": len(self.text),
             "reason": self.reason,
