@@ -19,6 +19,7 @@ from lxml.html import HtmlElement
 
 from cleaner.document import Document, Removal
 from cleaner.rules import HtmlRule, RuleSet, SimpleSelector
+from cleaner.stages.graby import apply_site_configs, attached, guarded
 
 # Code, never text: dropped before anything else, so that the text of what is removed reads as text.
 _INVISIBLE = etree.XPath("//script | //style | //noscript")
@@ -38,19 +39,21 @@ def prune(doc: Document) -> None:
         return
     for element in _INVISIBLE(tree):
         element.drop_tree()
+    rules = [(ruleset, rule) for ruleset in doc.rulesets for rule in ruleset.html_rules]
+    index = _AttributeIndex(tree, [rule for _, rule in rules])
+    apply_site_configs(doc, lambda rule: index.candidates(tree, rule))  # ftr rules, before the body is chosen
     _keep_body_only(doc)
     if not doc.keep_body_text:  # a body kept as it stands keeps its asides and forms too
         for element in _unextracted()(tree):
             element.drop_tree()
-    rules = [(ruleset, rule) for ruleset in doc.rulesets for rule in ruleset.html_rules]
+    rules = [(ruleset, rule) for ruleset, rule in rules if not rule.phase]
     if not rules:
         return
     page_chars = text_length(tree) or 1
-    index = _AttributeIndex(tree, [rule for _, rule in rules])
     descriptions = _descriptions(tree) if any(rule.same_text_as_description for _, rule in rules) else frozenset()
     for ruleset, rule in rules:
         for element in _outermost(index.candidates(tree, rule)):
-            if not _attached(element, tree):
+            if not attached(element, tree):
                 continue  # inside something an earlier rule removed
             chars = text_length(element)
             if not _passes_guards(element, rule, chars, page_chars):
@@ -107,12 +110,6 @@ def _normalised(text: str) -> str:
     return " ".join(text.casefold().split()).strip(" .")
 
 
-def _attached(element: HtmlElement, root: HtmlElement) -> bool:
-    # A removed element still reports its old document through getroottree(); its ancestors tell the truth.
-    ancestors = list(element.iterancestors())
-    return (ancestors[-1] if ancestors else element) is root
-
-
 def _keep_body_only(doc: Document) -> None:
     body = doc.tree.find("body") if doc.tree is not None else None
     if body is None:
@@ -137,8 +134,8 @@ def _keep_body_only(doc: Document) -> None:
 def _chosen_body(doc: Document) -> tuple[RuleSet, list[HtmlElement]] | None:
     """The most specific rule set whose body expressions match, with what the first matching one selects."""
     for ruleset in reversed(doc.rulesets):
-        for xpath in ruleset.body:
-            matches = list(_outermost(_elements(xpath(doc.tree))))
+        for number, xpath in enumerate(ruleset.body):
+            matches = list(_outermost(_elements(guarded(doc, ruleset, f"body[{number}]", xpath))))
             if matches:
                 return ruleset, matches
     return None
