@@ -39,17 +39,18 @@ def prune(doc: Document) -> None:
         return
     for element in _INVISIBLE(tree):
         element.drop_tree()
-    rules = [(ruleset, rule) for ruleset in doc.rulesets for rule in ruleset.html_rules]
-    index = _AttributeIndex(tree, [rule for _, rule in rules])
-    apply_site_configs(doc, lambda rule: index.candidates(tree, rule))  # ftr rules, before the body is chosen
+    ftr_rules = [rule for ruleset in doc.rulesets if ruleset.ftr for rule in ruleset.html_rules]
+    ftr_index = _AttributeIndex(tree, ftr_rules)
+    apply_site_configs(doc, lambda rule: ftr_index.candidates(tree, rule))  # before the body is chosen, as graby
     _keep_body_only(doc)
     if not doc.keep_body_text:  # a body kept as it stands keeps its asides and forms too
         for element in _unextracted()(tree):
             element.drop_tree()
-    rules = [(ruleset, rule) for ruleset, rule in rules if not rule.phase]
+    rules = [(ruleset, rule) for ruleset in doc.rulesets if not ruleset.ftr for rule in ruleset.html_rules]
     if not rules:
         return
     page_chars = text_length(tree) or 1
+    index = _AttributeIndex(tree, [rule for _, rule in rules])
     descriptions = _descriptions(tree) if any(rule.same_text_as_description for _, rule in rules) else frozenset()
     for ruleset, rule in rules:
         for element in _outermost(index.candidates(tree, rule)):
