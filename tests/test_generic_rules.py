@@ -171,6 +171,16 @@ TEXT_CASES: dict[str, tuple[str, str, str]] = {
         "Like this story? Share it with a friend!",
         article(middle=["Residents share it with a friend or a neighbour, the scheme's organisers said."]),
     ),
+    "tag-line": (
+        article(tail=["Tags: city council, budget, roads"]),
+        "Tags: city council, budget, roads",
+        article(tail=["Topics: roads and schools took most of the night, the chair said."]),
+    ),
+    "breadcrumb-line": (
+        article(head=["Home » News » City council"]),
+        "Home » News » City council",
+        article(head=["The route runs from the harbour » to the station, the map shows"]),
+    ),
     "read-more-tail": (
         article(
             middle=["Councillors argued until dawn, the chair said. Read more: Parking charges to rise in the centre"]
