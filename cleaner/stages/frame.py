@@ -44,8 +44,10 @@ def _words(text: str) -> int:
     return max(spaced, wide // 2)
 
 
-def _title_cased(text: str) -> bool:
-    words = [word for word in text.split() if word[:1].isalpha()]
+def _headline_cased(text: str) -> bool:
+    """Most words capitalised, as in an English headline; or no letter with a case (Japanese, Chinese), where
+    only a sentence's final mark tells a sentence from a headline."""
+    words = [word for word in text.split() if word[:1].isupper() or word[:1].islower()]
     return not words or sum(word[0].isupper() for word in words) * 2 >= len(words)
 
 
@@ -56,7 +58,7 @@ def _weight(text: str) -> float:
         return -LINE_PENALTY
     if text[-1] in _SENTENCE_END:
         return words * WORD_WEIGHT
-    if words >= LONG_WORDS and not _title_cased(text):
+    if words >= LONG_WORDS and not _headline_cased(text):
         return words * WORD_WEIGHT / 2
     if words >= TAG_LIST_WORDS and sum(1 for char in text if char in _MARKS) * WORDS_PER_MARK >= words:
         return words * WORD_WEIGHT / 2
