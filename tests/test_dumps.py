@@ -112,11 +112,21 @@ def test_a_dump_that_only_mentions_wordpress_phrases_gets_no_platform_pack() -> 
     assert result.text.strip() == text
 
 
-def test_a_blogger_dump_is_recognised_by_its_feed_link() -> None:
+def test_a_blogger_dump_is_recognised_by_its_feed_link_and_loses_its_labels() -> None:
     text = "\n".join(
-        [*ARTICLE, "Labels: harbour", "Newer Post", "Older Post", "Home", "Subscribe to: Post Comments (Atom)"]
+        [*ARTICLE, "Labels: harbour, storms", "Newer Post", "Older Post", "Home", "Subscribe to: Post Comments (Atom)"]
     )
-    assert "blogger" in clean_text(text).rules
+    result = clean_text(text)
+    assert "blogger" in result.rules
+    assert any(r.rule == "default:tag-line" and r.text == "Labels: harbour, storms" for r in result.removed)
+
+
+def test_a_labels_sentence_in_a_blogger_dump_stays() -> None:
+    """Near miss: a line that starts with 'Labels:' but is a sentence stays, whatever the platform."""
+    line = "Labels: none were put on the boxes of old photographs, the archivist said."
+    result = clean_text("\n".join([*ARTICLE, line, "Subscribe to: Post Comments (Atom)"]))
+    assert "blogger" in result.rules
+    assert line in result.text.splitlines()
 
 
 def test_one_line_of_200_kb_is_cleaned_in_linear_time() -> None:
