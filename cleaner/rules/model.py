@@ -48,13 +48,13 @@ class TextRule:
     """A rule applied to the blocks (lines) of the extracted text."""
 
     name: str
-    action: Literal["drop", "cut", "repeat"]
+    action: Literal["drop", "cut", "trim", "repeat"]
     regex: re.Pattern[str] | None  # None for ``repeat``
     folded: bool  # the regex is matched against the lower-cased block (see _compile_pattern)
     position: Position
     within: int | None  # blocks from the head, the tail, or either end
     share: float | None  # or share of the characters from there
-    max_chars: int | None
+    max_chars: int | None  # for ``trim``: of the end of the line it removes
     min_chars: int
     side: Literal["after", "before"]  # for ``cut``: the rest removed with the marker
     until_prose: bool  # for ``cut`` after: stop before the first block that reads as prose
