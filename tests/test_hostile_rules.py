@@ -35,7 +35,7 @@ def rule_folder(tmp_path: Path, body: str) -> Path:
         ("//div[@class=$nope]", "variables"),
         ("//div[nosuchfn(.)]", "nosuchfn() is not an XPath 1.0 function"),
         ("//div[lower-case(@class)='x']", "lower-case()"),
-        ("//span[contains(@class)]", "Invalid number of arguments"),
+        ("//span[contains(@class)]", "contains() takes 2 arguments, not 1"),
     ],
 )
 def test_an_xpath_that_would_fail_on_pages_fails_at_load(tmp_path: Path, xpath: str, problem: str) -> None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gzip
-import io
 import json
 import sys
 import time
@@ -32,10 +31,8 @@ from cleaner.engines.workers import Failure, Ready, default_jobs, ordered_map, p
 from cleaner.errors import CleanerError, InputError
 from cleaner.options import Options
 from cleaner.rules import load_catalog
-from cleaner.sinks.files import replacing
+from cleaner.sinks.jsonl import STDIO, json_line, open_jsonl
 from cleaner.sources.files import document_from_bytes
-
-STDIO = Path("-")
 
 
 @dataclass(frozen=True)
@@ -78,7 +75,7 @@ def clean_jsonl(
     load_catalog(options.rules_dirs)  # a bad rule file stops the run before anything is read
     summary = Summary(unit="lines")
     started = time.monotonic()
-    with _reader(source) as lines, _writer(target) as out:
+    with _reader(source) as lines, open_jsonl(target) as out:
         tasks = _parse(lines, str(source), fields, strict, summary, on_outcome)
         results = ordered_map(
             _clean_line,
@@ -91,15 +88,15 @@ def clean_jsonl(
         with contextlib.closing(results):
             for line, result in results:
                 if isinstance(line, Ready):  # reported by the reader; its outcome is already counted
-                    out.write(_json_line(result) + "\n")
+                    out.write(json_line(result) + "\n")
                     continue
                 added, outcome = _merge(line, result)
                 line.record[fields.output] = added
                 try:
-                    out.write(_json_line(line.record) + "\n")
+                    out.write(json_line(line.record) + "\n")
                 except (RecursionError, ValueError) as exc:
                     outcome = dataclasses.replace(outcome, status="failed", reason=f"cannot write this record: {exc}")
-                    out.write(_json_line(_rejected(line.number, outcome.status, outcome.reason, fields)) + "\n")
+                    out.write(json_line(_rejected(line.number, outcome.status, outcome.reason, fields)) + "\n")
                 summary.add(outcome)
                 if on_outcome is not None:
                     on_outcome(outcome)
@@ -157,16 +154,6 @@ def _record(raw: bytes, fields: Fields) -> dict[str, Any]:
 def _rejected(number: int, status: str, reason: str, fields: Fields) -> dict[str, Any]:
     """The output line standing for an input line that could not be read."""
     return {"line": number, fields.output: {"status": status, "reason": reason, "text": ""}}
-
-
-def _json_line(record: dict[str, Any]) -> str:
-    """One JSON line; strings holding lone surrogates (valid JSON escapes, not valid UTF-8) stay escaped."""
-    line = json.dumps(record, ensure_ascii=False)
-    try:
-        line.encode("utf-8")
-    except UnicodeEncodeError:
-        return json.dumps(record)
-    return line
 
 
 def _merge(line: _Line, result: dict[str, Any] | Failure) -> tuple[dict[str, Any], Outcome]:
@@ -264,19 +251,3 @@ def _guarded(lines: IO[bytes], source: Path) -> Iterator[bytes | _Unreadable]:
         yield from lines
     except (OSError, EOFError, zlib.error) as exc:
         yield _Unreadable(f"corrupt gzip data ({exc})")
-
-
-@contextlib.contextmanager
-def _writer(target: Path) -> Iterator[IO[str]]:
-    if target == STDIO:
-        yield sys.stdout
-        sys.stdout.flush()
-        return
-    with replacing(target) as raw:
-        binary: IO[bytes] = gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) if target.name.endswith(".gz") else raw
-        text = io.TextIOWrapper(binary, encoding="utf-8", newline="\n")
-        yield text
-        text.flush()
-        text.detach()  # the bytes underneath are closed here, in order, not by the wrapper
-        if binary is not raw:
-            binary.close()

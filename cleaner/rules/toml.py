@@ -20,8 +20,8 @@ import cssselect.parser
 from lxml import etree
 
 from cleaner.errors import RuleError, translated
+from cleaner.rules import xpath as xpaths
 from cleaner.rules.model import HtmlRule, RuleSet, RuleTest, SimpleSelector, TextRule
-from cleaner.rules.xpath import checked_xpath
 from cleaner.sources.files import read_regular
 
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
@@ -84,7 +84,7 @@ def load_toml_ruleset(path: Path, phrases: Phrases | None = None) -> RuleSet:
     _check_keys(html, {"body", "remove"}, path, "html")
     text = data.get("text", {})
     _expect(text, dict, path, "text")
-    _check_keys(text, {"drop", "cut", "repeat"}, path, "text")
+    _check_keys(text, {"drop", "cut", "trim", "repeat"}, path, "text")
 
     always = _get(match, "always", bool, path, "match", False)
     domains = tuple(d.lower().removeprefix("www.") for d in _strings(match, "domains", path, "match"))
@@ -116,7 +116,7 @@ def load_toml_ruleset(path: Path, phrases: Phrases | None = None) -> RuleSet:
     )
     text_rules = tuple(
         _text_rule(entry, action, path, f"text.{action}[{i}]", pattern)
-        for action in ("drop", "cut", "repeat")
+        for action in ("drop", "cut", "trim", "repeat")
         for i, entry in enumerate(_tables(text, action, path, "text"))
     )
     _check_unique_names([r.name for r in html_rules + text_rules], path)
@@ -142,7 +142,10 @@ def load_toml_ruleset(path: Path, phrases: Phrases | None = None) -> RuleSet:
 def _html_rule(entry: dict[str, Any], path: Path, where: str) -> HtmlRule:
     _check_keys(
         entry,
-        {"name", "select", "xpath", "tokens", "max_share", "min_link_share", "max_chars", "same_text_as", "note"},
+        {
+            *("name", "select", "xpath", "tokens", "max_share", "min_link_share", "max_chars", "same_text_as"),
+            *("in_teaser", "note"),
+        },
         path,
         where,
     )
@@ -157,7 +160,7 @@ def _html_rule(entry: dict[str, Any], path: Path, where: str) -> HtmlRule:
         simple, xpath = _compile_selector_group(_get(entry, "select", str, path, where), path, f"{where}.select")
     elif "xpath" in entry:
         expression = _get(entry, "xpath", str, path, where)
-        xpath = checked_xpath(expression)
+        xpath = xpaths.compiled(expression)
         if isinstance(xpath, str):
             raise RuleError(f"{path}: {where}.xpath", xpath)
     tokens = frozenset(t.lower() for t in _strings(entry, "tokens", path, where))
@@ -170,6 +173,7 @@ def _html_rule(entry: dict[str, Any], path: Path, where: str) -> HtmlRule:
         min_link_share=_fraction(entry, "min_link_share", path, where, 0.0),
         max_chars=_positive(entry, "max_chars", path, where),
         same_text_as_description=same_text_as == "description",
+        in_teaser=_get(entry, "in_teaser", bool, path, where, False),
     )
 
 
