@@ -11,6 +11,7 @@ import contextlib
 import json
 import os
 import time
+import unicodedata
 from pathlib import Path
 
 import lxml.html
@@ -55,7 +56,9 @@ PAGES = st.one_of(
 
 
 def _squeezed(text: str) -> str:
-    """Without whitespace, and without what the extractor drops (unassigned and other unprintable characters)."""
+    """Without whitespace, and without what the extractor drops (unassigned and other unprintable characters),
+    in NFKC form (the extractor normalises: U+F900 comes out as its canonical U+8C48)."""
+    text = unicodedata.normalize("NFKC", text)
     return "".join(char for char in text if char.isprintable() and not char.isspace())
 
 

@@ -57,7 +57,7 @@ def problem(expression: str) -> str | None:
         xpath = etree.XPath(expression)
         xpath(probe(expression))
         xpath(_plain_probe())
-    except etree.XPathError as exc:
+    except (etree.XPathError, ValueError) as exc:  # ValueError: a character lxml cannot hold (U+001F)
         return f"invalid XPath: {exc}"
     return None
 
