@@ -231,18 +231,19 @@ class _Reading:
             if xpath is not None and directive in self.xpaths:
                 self.xpaths[directive].append(xpath)
             elif xpath is not None:  # strip, strip_attr (graby's alias of strip)
-                self.html_rules.append(_literal_rule(name, 1, xpath=xpath))
+                self.html_rules.append(_literal_rule(name, 1, xpath=xpath, needs=xpaths.required_strings(value)))
         elif directive == "strip_id_or_class":
-            token = _unquoted(value).strip()
+            token = " ".join(_unquoted(value).split())
             if not token:
                 self.notice(number, f"{directive}: no value; ignored", directive=directive)
-            elif token.split() == [token]:  # a whole token: the attribute index answers it
+            elif " " not in token:  # a whole token: the attribute index answers it
                 selectors = (SimpleSelector(None, frozenset({token}), None), SimpleSelector(None, frozenset(), token))
-                self.html_rules.append(_literal_rule(name, 2, simple=selectors))
+                self.html_rules.append(_literal_rule(name, 2, simple=selectors, needs=(token,)))
             else:
-                self.html_rules.append(_literal_rule(name, 2, xpath=_ID_OR_CLASS, token=" ".join(token.split())))
+                self.html_rules.append(_literal_rule(name, 2, xpath=_ID_OR_CLASS, needs=(token,), token=token))
         elif directive == "strip_image_src":
-            self.html_rules.append(_literal_rule(name, 3, xpath=_IMAGE_SRC, needle=_unquoted(value)))
+            needle = _unquoted(value)
+            self.html_rules.append(_literal_rule(name, 3, xpath=_IMAGE_SRC, needs=(needle,), needle=needle))
         elif directive in _SWITCHES:
             if value.lower() in ("yes", "true", "no", "false"):
                 self.switches[directive] = value.lower() in ("yes", "true")
@@ -330,6 +331,7 @@ def _literal_rule(
     *,
     xpath: etree.XPath | None = None,
     simple: tuple[SimpleSelector, ...] = (),
+    needs: tuple[str, ...] = (),
     **variables: str,
 ) -> HtmlRule:
     return HtmlRule(
@@ -342,6 +344,7 @@ def _literal_rule(
         max_chars=None,
         variables=tuple(variables.items()),
         phase=phase,
+        needs=needs,
     )
 
 

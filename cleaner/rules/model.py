@@ -40,6 +40,7 @@ class HtmlRule:
     # ftr rules are applied as graby applies them: every strip, then every strip_id_or_class, then every
     # strip_image_src (phases 1, 2, 3), and they remove the attributes and text nodes they select too. 0: TOML.
     phase: int = 0
+    needs: tuple[str, ...] = ()  # ftr: the page's source holds one of these, or the rule cannot match it
 
 
 @dataclass(frozen=True)

@@ -165,3 +165,79 @@ def _plain_probe() -> HtmlElement:
     return lxml.html.fromstring(
         _PROBE_SKELETON.format("<article class='a' id='b'><div class='a'><p>text</p><img src='x'></div></article>")
     )
+
+
+_CONJUNCT = re.compile(
+    r"""\s*(?:
+      contains\(\s*(?:@[\w:.-]+|concat\(\s*(['"])\s\1\s*,\s*normalize-space\(\s*@[\w:.-]+\s*\)\s*,\s*(['"])\s\2\s*\))\s*,
+        \s*(?P<contained>'[^']*'|"[^"]*")\s*\)
+    | starts-with\(\s*@[\w:.-]+\s*,\s*(?P<start>'[^']*'|"[^"]*")\s*\)
+    | @[\w:.-]+\s*=\s*(?P<equal>'[^']*'|"[^"]*")
+    )\s*""",
+    re.VERBOSE,
+)
+
+
+def required_strings(expression: str) -> tuple[str, ...]:
+    """Strings one of which a page's source must hold for ``expression`` to select anything: for each branch
+    of a union, the longest literal an attribute test of one of its steps requires (``[contains(@class,
+    'share')]``, ``[@id='comments']``); () when some branch requires none. Lets a rule be skipped on pages
+    that cannot match it, with a substring search instead of a walk of the tree."""
+    branches = _split(expression, "|")
+    found = []
+    for branch in branches:
+        literals = [
+            literal.strip()
+            for predicate in _predicates(branch)
+            for conjunct in _split(predicate, " and ")
+            if (match := _CONJUNCT.fullmatch(conjunct))
+            for literal in [(match["contained"] or match["start"] or match["equal"])[1:-1]]
+            if literal.strip() and not any(c in literal for c in "&<>")  # as written in the source
+        ]
+        if not literals:
+            return ()
+        found.append(max(literals, key=len))
+    return tuple(dict.fromkeys(found))
+
+
+def _split(text: str, separator: str) -> list[str]:
+    """``text`` split on ``separator`` where it stands outside literals and brackets."""
+    parts, depth, start, position = [], 0, 0, 0
+    while position < len(text):
+        char = text[position]
+        if char in "'\"":
+            position = text.find(char, position + 1)
+            if position < 0:
+                return [text]
+        elif char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+        elif depth == 0 and text.startswith(separator, position):
+            parts.append(text[start:position])
+            start = position + len(separator)
+            position = start
+            continue
+        position += 1
+    return [*parts, text[start:]]
+
+
+def _predicates(branch: str) -> list[str]:
+    """The contents of the outermost ``[...]`` of a path."""
+    found, depth, start, position = [], 0, 0, 0
+    while position < len(branch):
+        char = branch[position]
+        if char in "'\"":
+            position = branch.find(char, position + 1)
+            if position < 0:
+                return []
+        elif char == "[":
+            depth += 1
+            if depth == 1:
+                start = position + 1
+        elif char == "]":
+            depth -= 1
+            if depth == 0:
+                found.append(branch[start:position])
+        position += 1
+    return found
