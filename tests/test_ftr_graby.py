@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -225,3 +226,19 @@ def test_graby_fingerprints_bring_in_their_files() -> None:
     assert "fingerprint.ippen.media.txt" in clean_html(ippen, url="https://news.example/a", rules_dirs=[REAL]).rules
     wordpress = page(f"<article>{STORY}</article>", head='<meta name="generator" content="WordPress 6.4">')
     assert ".wordpress.com.txt" in clean_html(wordpress, url="https://blog.example/a", rules_dirs=[REAL]).rules
+
+
+def test_a_loaded_folder_is_cached_under_its_files_names_sizes_and_times(tmp_path: Path) -> None:
+    rules = write(tmp_path / "ftr", "cached.example.txt", "strip: //aside\n")
+    first = load_catalog((rules,)).by_name["cached.example.txt"]
+    caches = list((Path(os.environ["XDG_CACHE_HOME"]) / "cleaner").glob("ftr-*.pickle"))
+    load_catalog.cache_clear()
+    again = load_catalog((rules,)).by_name["cached.example.txt"]  # read from the cache: same rules
+    assert [r.name for r in again.html_rules] == [r.name for r in first.html_rules] == ["strip-line1"]
+    assert list((Path(os.environ["XDG_CACHE_HOME"]) / "cleaner").glob("ftr-*.pickle")) == caches
+    write(rules, "cached.example.txt", "strip: //aside\nstrip: //nav\n")  # another size: read again
+    load_catalog.cache_clear()
+    changed = load_catalog((rules,)).by_name["cached.example.txt"]
+    assert [r.name for r in changed.html_rules] == ["strip-line1", "strip-line2"]
+    html = page(f"<article>{STORY}</article><aside>An aside about ferries</aside>")
+    assert "An aside" not in clean_html(html, url="https://cached.example/a", rules_dirs=[rules]).text

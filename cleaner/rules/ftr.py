@@ -32,8 +32,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lxml import etree
-
 from cleaner.errors import RuleError, translated
 from cleaner.rules import xpath as xpaths
 from cleaner.rules.model import HtmlRule, Notice, RuleSet, RuleTest, SimpleSelector
@@ -85,11 +83,11 @@ _FINGERPRINT_HOSTS = frozenset(host for _, _, host in FINGERPRINTS)
 
 # graby's query for strip_id_or_class, for a value with whitespace in it (the index answers the others);
 # the value is passed as a variable, never pasted into the expression.
-_ID_OR_CLASS = etree.XPath(
+_ID_OR_CLASS = xpaths.Expression(
     "//*[contains(concat(' ', normalize-space(@class), ' '), concat(' ', $token, ' '))"
     " or contains(concat(' ', normalize-space(@id), ' '), concat(' ', $token, ' '))]"
 )
-_IMAGE_SRC = etree.XPath("//img[contains(@src, $needle)]")
+_IMAGE_SRC = xpaths.Expression("//img[contains(@src, $needle)]")
 _HEADERS = ("user-agent", "referer", "cookie", "accept")  # the request headers graby lets a file set
 
 _MULTI_PAGE = "multi-page articles are not followed"
@@ -169,7 +167,7 @@ class _Reading:
     """What the lines of one ftr file said so far."""
 
     path: Path
-    xpaths: dict[str, list[etree.XPath]] = field(
+    xpaths: dict[str, list[xpaths.Expression]] = field(
         default_factory=lambda: {d: [] for d in ("body", "title", "author", "date")}
     )
     html_rules: list[HtmlRule] = field(default_factory=list)
@@ -256,7 +254,7 @@ class _Reading:
         else:
             self.notice(number, "test_contains before any test_url; ignored", directive=directive)
 
-    def xpath(self, number: int, directive: str, expression: str) -> etree.XPath | None:
+    def xpath(self, number: int, directive: str, expression: str) -> xpaths.Expression | None:
         compiled = xpaths.compiled(expression)
         if isinstance(compiled, str):
             self.notice(number, f"{directive}: {compiled}; ignored", directive=directive)
@@ -329,7 +327,7 @@ def _literal_rule(
     name: str,
     phase: int,
     *,
-    xpath: etree.XPath | None = None,
+    xpath: xpaths.Expression | None = None,
     simple: tuple[SimpleSelector, ...] = (),
     needs: tuple[str, ...] = (),
     **variables: str,
