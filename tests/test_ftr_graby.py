@@ -14,12 +14,16 @@ from lxml import etree
 from cleaner import Options, clean_html
 from cleaner.document import split_blocks
 from cleaner.engines.workers import Failure, ordered_map
+from cleaner.options import FetchOptions
 from cleaner.rules import load_catalog
 from cleaner.rules.xpath import problem
+from cleaner.sources.fetch.fetcher import fetch
 from cleaner.sources.files import document_from_bytes
 from cleaner.stages.fallback import config_is_worse
 from cleaner.stages.pipeline import finish, prepare
 from tests.conftest import run_cli
+from tests.webserver import Site
+from tests.webserver import page as webpage
 
 REAL = Path(__file__).parent / "data" / "ftr-site-config"
 STORY = "".join(
@@ -242,3 +246,20 @@ def test_a_loaded_folder_is_cached_under_its_files_names_sizes_and_times(tmp_pat
     assert [r.name for r in changed.html_rules] == ["strip-line1", "strip-line2"]
     html = page(f"<article>{STORY}</article><aside>An aside about ferries</aside>")
     assert "An aside" not in clean_html(html, url="https://cached.example/a", rules_dirs=[rules]).text
+
+
+def test_http_header_lines_are_sent_to_their_site_only(tmp_path: Path) -> None:
+    site, other = Site("127.0.0.2", default=webpage()), Site("127.0.0.3", default=webpage())
+    try:
+        config = "http_header(User-Agent): Browser/1.0\nhttp_header(cookie): consent=yes\n"
+        rules = write(tmp_path / "ftr", "127.0.0.2.txt", config)
+        options = FetchOptions(delay=0, allow_private=True, deadline=5, rules_dirs=(rules,))
+        summary = fetch([f"{site.url}/a", f"{other.url}/b"], tmp_path / "out", options)
+        assert summary.counts["fetched"] == 2
+        [asked] = [{k.lower(): v for k, v in entry.headers.items()} for entry in site.log if entry.path == "/a"]
+        assert asked["user-agent"] == "Browser/1.0" and asked["cookie"] == "consent=yes"
+        [elsewhere] = [{k.lower(): v for k, v in entry.headers.items()} for entry in other.log if entry.path == "/b"]
+        assert elsewhere["user-agent"].startswith("cleaner/") and "cookie" not in elsewhere
+    finally:
+        site.close()
+        other.close()

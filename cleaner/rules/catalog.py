@@ -101,6 +101,13 @@ class Catalog:
                 return self._by_host.get(host) or self._by_host.get("." + host.split(".", 1)[1])
         return None
 
+    def headers_for(self, host: str | None) -> dict[str, str]:
+        """What the ftr files of ``host`` ask to send with its requests (``http_header(user-agent): ...``):
+        global.txt's, then the site's over them, as graby merges them."""
+        site = [r for r in self.for_host(host) if r.ftr]
+        everywhere = [r for r in self.specific if r.ftr and r.everywhere] if all(r.autodetect for r in site) else []
+        return {name: value for r in [*everywhere, *site] for name, value in r.headers}
+
     @cached_property
     def _all_notices(self) -> tuple[Notice, ...]:
         return (*self.notices, *(n for r in self.rulesets for n in r.notices))
