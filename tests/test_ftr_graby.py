@@ -16,7 +16,7 @@ from cleaner.document import split_blocks
 from cleaner.engines.workers import Failure, ordered_map
 from cleaner.options import FetchOptions
 from cleaner.rules import load_catalog
-from cleaner.rules.xpath import problem
+from cleaner.rules.xpath import problem, required_strings
 from cleaner.sources.fetch.fetcher import fetch
 from cleaner.sources.files import document_from_bytes
 from cleaner.stages.fallback import config_is_worse
@@ -60,6 +60,22 @@ def page(body: str, head: str = "") -> str:
 )
 def test_every_xpath_is_checked_when_loaded(expression: str, expected: str | None) -> None:
     assert problem(expression) == expected
+
+
+@pytest.mark.parametrize(
+    ("expression", "strings"),
+    [
+        ("//*[contains(@class, 'google-dfp-ad-wrapper')]", ("google-dfp-ad-wrapper",)),
+        ("//div[@id='a' and p] | //aside[@class='related']", ("a", "related")),
+        ("//iframe/@srcdoc", ("<iframe", "<IFRAME")),
+        ("//div[contains(@class, 'a') or @id='b']", ("<div", "<DIV")),  # either will do: only a div is required
+        ("//*[not(contains(@class, 'x'))]", ()),
+        ("(//div[@class='x'] | //*)[1]", ()),
+        ("//p/text()", ()),  # a parser adds <p> the source never opened
+    ],
+)
+def test_rules_name_the_strings_a_page_must_hold_for_them_to_match(expression: str, strings: tuple) -> None:
+    assert required_strings(expression) == strings
 
 
 def test_the_hardest_real_files_load_and_say_what_cannot_be_used() -> None:

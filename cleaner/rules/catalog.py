@@ -96,8 +96,11 @@ class Catalog:
     def for_fingerprint(self, html: str) -> RuleSet | None:
         """The ftr file graby adds for a page carrying one of its fingerprints (a Blogger or WordPress
         generator, Medium, ippen.media, Substack): ``fingerprint.<host>.txt``, else its parent's wildcard file."""
+        head_ends = html.find("</head>")
+        head = html[:head_ends] if head_ends > 0 else html
         for literal, pattern, host in FINGERPRINTS:
-            if literal in html and pattern.search(html):
+            where = html if host == "fingerprint.ippen.media" else head  # a script; the others are <head> tags
+            if literal in where and pattern.search(where):
                 return self._by_host.get(host) or self._by_host.get("." + host.split(".", 1)[1])
         return None
 

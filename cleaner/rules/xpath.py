@@ -217,9 +217,18 @@ def required_strings(expression: str) -> tuple[str, ...]:
             if literal.strip() and not any(c in literal for c in "&<>")  # as written in the source
         ]
         if not literals:
-            return ()
+            step = _FIRST_STEP.match(branch)
+            if step is None or step[1].lower() in _IMPLIED_TAGS:
+                return ()
+            found += [f"<{step[1].lower()}", f"<{step[1].upper()}"]  # an element the source must open
+            continue
         found.append(max(literals, key=len))
     return tuple(dict.fromkeys(found))
+
+
+_FIRST_STEP = re.compile(r"\s*//([A-Za-z][\w-]*)\s*(?:$|[/\[])")
+# elements an HTML parser adds when the source does not open them
+_IMPLIED_TAGS = frozenset({"html", "head", "body", "tbody", "p", "li", "tr", "td", "option"})
 
 
 def _split(text: str, separator: str) -> list[str]:
