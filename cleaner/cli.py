@@ -47,7 +47,13 @@ class Format(StrEnum):
     md = "md"
 
 
+class Engine(StrEnum):
+    local = "local"
+    ray = "ray"
+
+
 class Extraction(StrEnum):
+    auto = "auto"
     fast = "fast"
     full = "full"
     precision = "precision"
@@ -83,7 +89,10 @@ FormatOption = Annotated[
 ]
 ExtractionOption = Annotated[
     Extraction,
-    typer.Option(help="trafilatura's mode: fast (measured best), full (with fallbacks), precision or recall."),
+    typer.Option(
+        help="trafilatura's mode: auto (fast, its fallbacks when that finds little; measured best), fast,"
+        " full (always with fallbacks), precision or recall."
+    ),
 ]
 JobsOption = Annotated[
     int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes [default: number of cores].")
@@ -104,7 +113,7 @@ def clean(
     site_rules: SiteRulesOption = True,
     rules: RulesOption = None,
     output_format: FormatOption = Format.txt,
-    extraction: ExtractionOption = Extraction.fast,
+    extraction: ExtractionOption = Extraction.auto,
     jobs: JobsOption = None,
     force: ForceOption = False,
     timeout: TimeoutOption = DEFAULT_TIMEOUT,
@@ -113,8 +122,21 @@ def clean(
     jsonl: Annotated[
         Path | None, typer.Option(help="Clean the pages of a JSON-lines file (.gz too; - for stdin) instead of files.")
     ] = None,
+    warc: Annotated[
+        list[Path] | None,
+        typer.Option("--warc", help="Clean the pages of a WARC or ARC file (.gz too; repeatable) into -o OUT."),
+    ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="With --jsonl: where to write (- for stdout).")
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="With --jsonl or --warc: where to write (.jsonl, .jsonl.gz, .parquet; - for stdout)."
+        ),
+    ] = None,
+    engine: Annotated[Engine, typer.Option(help="Where pages are cleaned: local processes, or a Ray cluster.")] = (
+        Engine.local
+    ),
+    address: Annotated[
+        str | None, typer.Option(help="With --engine ray: the cluster's address [default: start a local one].")
     ] = None,
     html_field: Annotated[str, typer.Option(help="With --jsonl: the field holding HTML.")] = "html",
     text_field: Annotated[str, typer.Option(help="With --jsonl: the field holding a text dump.")] = "text",
@@ -145,6 +167,8 @@ def clean(
             )
         _summarise(quiet, summary.line())
         raise typer.Exit(1 if summary.failed else 0)
+    if warc:
+        _clean_warc(warc, output, options, paths, jobs, timeout, report, quiet, _mapper(engine, address))
     if not paths:
         raise typer.BadParameter("give files or folders to clean, - for stdin, or --jsonl IN -o OUT")
     if paths == [STDIO]:
@@ -168,6 +192,50 @@ def clean(
     health = rule_health_lines(summary.applied, summary.fired, options.rules_dirs) if report is not None else []
     _summarise(quiet, summary.line(), *(f"rule set {line}" for line in health))
     raise typer.Exit(1 if summary.failed else 0)
+
+
+def _clean_warc(
+    files: list[Path],
+    output: Path | None,
+    options: Options,
+    paths: list[Path] | None,
+    jobs: int | None,
+    timeout: float,
+    report: Path | None,
+    quiet: bool,
+    mapper: Callable[..., Any],
+) -> None:
+    from cleaner.engines.warc import clean_warc
+    from cleaner.sinks.record import check_sink
+
+    if output is None or paths:
+        raise typer.BadParameter("--warc FILE needs -o OUT (.jsonl, .jsonl.gz, .parquet; - for stdout) and no PATH")
+    try:
+        check_sink(output)
+    except CleanerError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    quiet = quiet or output == STDIO
+    with contextlib.ExitStack() as stack:
+        manifest = stack.enter_context(report.open("w", encoding="utf-8")) if report else None
+        progress = stack.enter_context(_progress(quiet))
+        on_outcome = _tracker(progress, "cleaning", "pages")
+        summary = clean_warc(
+            files, output, options, jobs=jobs, timeout=timeout, report=manifest, on_outcome=on_outcome, mapper=mapper
+        )
+    _summarise(quiet, summary.line())
+    raise typer.Exit(1 if summary.failed else 0)
+
+
+def _mapper(engine: Engine, address: str | None) -> Callable[..., Any]:
+    from cleaner.engines.workers import ordered_map
+
+    if engine == Engine.local:
+        if address is not None:
+            raise typer.BadParameter("--address needs --engine ray")
+        return ordered_map
+    from cleaner.engines.ray import ray_map
+
+    return ray_map(address)
 
 
 _FETCH = FetchOptions()  # the defaults shown by --help
@@ -248,7 +316,7 @@ def run(
     site_rules: SiteRulesOption = True,
     rules: RulesOption = None,
     output_format: FormatOption = Format.txt,
-    extraction: ExtractionOption = Extraction.fast,
+    extraction: ExtractionOption = Extraction.auto,
     jobs: JobsOption = None,
     force: ForceOption = False,
     timeout: TimeoutOption = DEFAULT_TIMEOUT,

@@ -112,6 +112,7 @@ class Document:
             rules=tuple(ruleset.name for ruleset in self.rulesets),
             removed=tuple(self.removed),
             encoding=self.encoding,
+            encoding_source=self.encoding_source,
             chars_in=len(self.content),
             extracted_chars=self.extracted_chars,
             reason=self.reason,
@@ -136,6 +137,7 @@ class CleanResult:
     chars_in: int
     extracted_chars: int
     reason: str | None = None
+    encoding_source: str | None = None  # which step decided the encoding: bom, http-header, meta, utf-8, detected
     rule_errors: tuple[str, ...] = ()  # rules skipped because their XPath failed on this page
     rule_overridden: str | None = None  # an ftr file whose body or prune choice gave a worse text than without it
 
@@ -150,6 +152,7 @@ class CleanResult:
             "rules": list(self.rules),
             "removed": [{"rule": r.rule, "stage": r.stage, "text": r.text} for r in self.removed],
             "encoding": self.encoding,
+            "encoding_source": self.encoding_source,
             "chars_in": self.chars_in,
             "chars_out": len(self.text),
             "reason": self.reason,

@@ -301,7 +301,7 @@ def _clean_task(task: _Task) -> Outcome:
     try:
         write_atomic(target, render(result, options.output_format))
     except OutputError as exc:
-        return dataclasses.replace(outcome, status="failed", reason=exc.problem, fatal=True)
+        return dataclasses.replace(outcome, status="failed", reason=exc.problem, fatal=exc.fatal)
     outcome.status, outcome.output, outcome.chars_out = "cleaned", display_path(target), len(result.text)
     outcome.collapsed = outcome.chars_out < (1 - COLLAPSE_SHARE) * result.extracted_chars
     outcome.record = dataclasses.replace(record, status="cleaned")

@@ -51,7 +51,12 @@ def prune(doc: Document) -> None:
     index = _AttributeIndex(tree, [rule for _, rule in rules])
     descriptions = _descriptions(tree) if any(rule.same_text_as_description for _, rule in rules) else frozenset()
     for ruleset, rule in rules:
-        for element in _outermost(index.candidates(tree, rule)):
+        chosen = list(_outermost(index.candidates(tree, rule)))
+        if rule.in_teaser:
+            chosen = [element for element in chosen if _in_teaser_card(element, set(chosen))]
+            if len(chosen) < 2:
+                continue  # one is the article's own summary: a reader counts it as the article's text
+        for element in chosen:
             if not attached(element, tree):
                 continue  # inside something an earlier rule removed
             chars = text_length(element)
@@ -249,6 +254,25 @@ def _outermost(elements: list[HtmlElement]) -> Iterator[HtmlElement]:
     for element in elements:
         if not any(id(ancestor) in chosen for ancestor in element.iterancestors()):
             yield element
+
+
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_TEASER_LINK_CHARS = 15  # a linked headline beside the element, not an icon or a "more" link
+
+
+def _in_teaser_card(element: HtmlElement, decks: set[HtmlElement]) -> bool:
+    """Inside a link, or beside a linked headline (a heading that is mostly a link, or a link holding a title
+    and a picture) that is not one of the other ``decks``: the deck of a card that leads to another page."""
+    if any(ancestor.tag == "a" for ancestor in element.iterancestors()):
+        return True
+    parent = element.getparent()
+    for sibling in parent if parent is not None else ():
+        if sibling in decks or not (sibling.tag in _HEADINGS or (sibling.tag == "a" and len(sibling))):
+            continue
+        link_chars = sum(text_length(link) for link in sibling.iter("a") if link.get("href"))
+        if link_chars >= _TEASER_LINK_CHARS and 2 * link_chars >= text_length(sibling):
+            return True
+    return False
 
 
 def _passes_guards(element: HtmlElement, rule: HtmlRule, chars: int, page_chars: int) -> bool:
