@@ -78,9 +78,17 @@ def drop_metadata_nodes(doc: Document, sets: list[RuleSet]) -> None:
             if nodes is None:
                 continue
             for node in nodes if field == "author" else nodes[:1]:
-                if isinstance(node, HtmlElement) and len(_SPACES.sub("", node.text_content())) <= METADATA_MAX_CHARS:
+                if _removable_metadata(node):
                     _remove(doc, ruleset.qualified(field), node)
             break
+
+
+def _removable_metadata(node: object) -> bool:
+    """An element of the page's body holding no more text than a headline or byline: <title> and the rest
+    of <head> are never text, and the extractor reads the headline there to take it off the text."""
+    if not isinstance(node, HtmlElement) or any(a.tag == "head" for a in node.iterancestors()):
+        return False
+    return len(_SPACES.sub("", node.text_content())) <= METADATA_MAX_CHARS
 
 
 def _first_match(doc: Document, ruleset: RuleSet, field: str) -> list | None:
