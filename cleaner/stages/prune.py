@@ -40,12 +40,23 @@ def prune(doc: Document) -> None:
     for element in _INVISIBLE(tree):
         element.drop_tree()
     apply_site_configs(doc, lambda rules: partial(_AttributeIndex(tree, rules).candidates, tree))  # graby's order
+    rules = [(ruleset, rule) for ruleset in doc.rulesets if not ruleset.ftr for rule in ruleset.html_rules]
+    # an ftr body is chosen after every removal, the TOML rules' too, as graby chooses it after its strips
+    ftr_body = any(ruleset.ftr and ruleset.body for ruleset in doc.rulesets)
+    if ftr_body:
+        _apply_rules(doc, rules)
     _keep_body_only(doc)
     if not doc.keep_body_text:  # a body kept as it stands keeps its asides and forms too
         for element in _unextracted()(tree):
             element.drop_tree()
-    rules = [(ruleset, rule) for ruleset in doc.rulesets if not ruleset.ftr for rule in ruleset.html_rules]
-    if not rules:
+    if not ftr_body:
+        _apply_rules(doc, rules)
+
+
+def _apply_rules(doc: Document, rules: list[tuple[RuleSet, HtmlRule]]) -> None:
+    """Remove what the TOML rules select, within their guards."""
+    tree = doc.tree
+    if not rules or tree is None:
         return
     page_chars = text_length(tree) or 1
     index = _AttributeIndex(tree, [rule for _, rule in rules])
