@@ -310,6 +310,7 @@ def fetch(
     allow_private: AllowPrivateOption = False,
     allow_network: AllowNetworkOption = None,
     refresh: RefreshOption = False,
+    rules: RulesOption = None,
     report: ReportOption = None,
     quiet: QuietOption = False,
 ) -> None:
@@ -497,7 +498,7 @@ def _fetch_options(values: dict[str, Any]) -> FetchOptions:
             ipaddress.ip_network(network)
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint="--allow-network") from exc
-    values = {**values, "allow_networks": networks}
+    values = {**values, "allow_networks": networks, "rules_dirs": tuple(values["rules"] or ())}
     return FetchOptions(**{f.name: values[f.name] for f in dataclasses.fields(FetchOptions)})
 
 

@@ -62,3 +62,4 @@ class FetchOptions:
     allow_private: bool = False  # connect to private, loopback and link-local addresses too
     allow_networks: tuple[str, ...] = ()  # or only to these networks ("10.1.0.0/16") besides public ones
     refresh: bool = False  # ask again for pages already saved (conditional request; kept on 304)
+    rules_dirs: tuple[Path, ...] = ()  # rule folders whose ftr http_header lines are sent to their sites

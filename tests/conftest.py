@@ -34,6 +34,12 @@ def paragraphs(text: str) -> list[str]:
     return [" ".join(block.split()) for block in text.split("\n\n") if block.strip()]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _rules_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Loaded ftr folders are cached under $XDG_CACHE_HOME: the tests' own, never the user's."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+
+
 @pytest.fixture
 def samples_copy(tmp_path: Path) -> Path:
     """A writable copy of samples/ (tests never write into the repository)."""

@@ -8,17 +8,26 @@ once per run, never fatal.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import pickle
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 
-from cleaner.errors import RuleError
+from cleaner.errors import RuleError, translated
+from cleaner.rules import ftr as ftr_module
+from cleaner.rules import model as model_module
+from cleaner.rules import xpath as xpath_module
 from cleaner.rules.ftr import FINGERPRINTS, NOT_A_SITE_CONFIG, load_site_config, site_config_key
 from cleaner.rules.model import Notice, RuleSet
 from cleaner.rules.toml import Phrases, load_phrases, load_toml_ruleset
 
+# the code that turns an ftr file into a rule set: a cache written by another version of it is not used
+_CODE_DIGEST = hashlib.sha256(
+    b"".join(Path(module.__file__).read_bytes() for module in (ftr_module, model_module, xpath_module))
+).hexdigest()
 _KIND_ORDER = {"generic": 0, "global": 1, "platform": 2, "site": 3}  # from the least specific to the most
 
 
@@ -87,10 +96,20 @@ class Catalog:
     def for_fingerprint(self, html: str) -> RuleSet | None:
         """The ftr file graby adds for a page carrying one of its fingerprints (a Blogger or WordPress
         generator, Medium, ippen.media, Substack): ``fingerprint.<host>.txt``, else its parent's wildcard file."""
+        head_ends = html.find("</head>")
+        head = html[:head_ends] if head_ends > 0 else html
         for literal, pattern, host in FINGERPRINTS:
-            if literal in html and pattern.search(html):
+            where = html if host == "fingerprint.ippen.media" else head  # a script; the others are <head> tags
+            if literal in where and pattern.search(where):
                 return self._by_host.get(host) or self._by_host.get("." + host.split(".", 1)[1])
         return None
+
+    def headers_for(self, host: str | None) -> dict[str, str]:
+        """What the ftr files of ``host`` ask to send with its requests (``http_header(user-agent): ...``):
+        global.txt's, then the site's over them, as graby merges them."""
+        site = [r for r in self.for_host(host) if r.ftr]
+        everywhere = [r for r in self.specific if r.ftr and r.everywhere] if all(r.autodetect for r in site) else []
+        return {name: value for r in [*everywhere, *site] for name, value in r.headers}
 
     @cached_property
     def _all_notices(self) -> tuple[Notice, ...]:
@@ -152,14 +171,54 @@ def load_catalog(extra_dirs: tuple[Path, ...] = (), *, shipped: bool = True) -> 
     by_name: dict[str, RuleSet] = {}
     notices: list[Notice] = []
     for folder in dirs:
-        for path in rule_files(folder):
-            if path.suffix == ".txt" and site_config_key(path) is None:
-                notices.append(Notice(path, None, f"{NOT_A_SITE_CONFIG}; ignored", actionable=False))
-                continue
-            ruleset = load_ruleset(path, phrases)
-            by_name[ruleset.name] = ruleset
+        files = rule_files(folder)
+        for path in files:
+            if path.suffix == ".toml":
+                ruleset = load_ruleset(path, phrases)
+                by_name[ruleset.name] = ruleset
+        for loaded in _site_configs(folder, [path for path in files if path.suffix == ".txt"]):
+            if isinstance(loaded, Notice):
+                notices.append(loaded)
+            else:
+                by_name[loaded.name] = loaded
     ordered = sorted(by_name.values(), key=lambda r: (_KIND_ORDER[r.kind], r.name))
     return Catalog(tuple(ordered), tuple(notices))
+
+
+def _site_configs(folder: Path, paths: list[Path]) -> list[RuleSet | Notice]:
+    """The ftr files of a folder, read and checked once: the result is cached (``rules_cache_dir``) under a
+    key made of their names, sizes and modification times, so that a run's workers, and the next runs,
+    load it instead of reading and checking 2,000 files again."""
+    if not paths:
+        return []
+    stats = [(str(path.relative_to(folder)), *_size_and_mtime(path)) for path in paths]
+    key = hashlib.sha256(repr((_CODE_DIGEST, str(folder.resolve()), stats)).encode()).hexdigest()
+    cache = rules_cache_dir() / f"ftr-{key[:32]}.pickle"
+    with contextlib.suppress(Exception):  # no cache, or one from elsewhere: read the files
+        return pickle.loads(cache.read_bytes())
+    loaded: list[RuleSet | Notice] = []
+    for path in paths:
+        if site_config_key(path) is None:
+            loaded.append(Notice(path, None, f"{NOT_A_SITE_CONFIG}; ignored", actionable=False))
+        else:
+            loaded.append(load_site_config(path))
+    with contextlib.suppress(OSError):  # a read-only home: every run reads the files
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(temporary, cache)
+    return loaded
+
+
+def rules_cache_dir() -> Path:
+    """Where loaded ftr folders are cached: ``$XDG_CACHE_HOME/cleaner`` (``~/.cache/cleaner``)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cleaner"
+
+
+def _size_and_mtime(path: Path) -> tuple[int, int]:
+    with translated(str(path), RuleError):
+        stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns
 
 
 def rule_files(folder: Path) -> list[Path]:

@@ -32,8 +32,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lxml import etree
-
 from cleaner.errors import RuleError, translated
 from cleaner.rules import xpath as xpaths
 from cleaner.rules.model import HtmlRule, Notice, RuleSet, RuleTest, SimpleSelector
@@ -88,11 +86,11 @@ _FINGERPRINT_HOSTS = frozenset(host for _, _, host in FINGERPRINTS)
 
 # graby's query for strip_id_or_class, for a value with whitespace in it (the index answers the others);
 # the value is passed as a variable, never pasted into the expression.
-_ID_OR_CLASS = etree.XPath(
+_ID_OR_CLASS = xpaths.Expression(
     "//*[contains(concat(' ', normalize-space(@class), ' '), concat(' ', $token, ' '))"
     " or contains(concat(' ', normalize-space(@id), ' '), concat(' ', $token, ' '))]"
 )
-_IMAGE_SRC = etree.XPath("//img[contains(@src, $needle)]")
+_IMAGE_SRC = xpaths.Expression("//img[contains(@src, $needle)]")
 _HEADERS = ("user-agent", "referer", "cookie", "accept")  # the request headers graby lets a file set
 
 _MULTI_PAGE = "multi-page articles are not followed"
@@ -172,7 +170,7 @@ class _Reading:
     """What the lines of one ftr file said so far."""
 
     path: Path
-    xpaths: dict[str, list[etree.XPath]] = field(
+    xpaths: dict[str, list[xpaths.Expression]] = field(
         default_factory=lambda: {d: [] for d in ("body", "title", "author", "date")}
     )
     html_rules: list[HtmlRule] = field(default_factory=list)
@@ -234,18 +232,19 @@ class _Reading:
             if xpath is not None and directive in self.xpaths:
                 self.xpaths[directive].append(xpath)
             elif xpath is not None:  # strip, strip_attr (graby's alias of strip)
-                self.html_rules.append(_literal_rule(name, 1, xpath=xpath))
+                self.html_rules.append(_literal_rule(name, 1, xpath=xpath, needs=xpaths.required_strings(value)))
         elif directive == "strip_id_or_class":
-            token = _unquoted(value).strip()
+            token = " ".join(_unquoted(value).split())
             if not token:
                 self.notice(number, f"{directive}: no value; ignored", directive=directive)
-            elif token.split() == [token]:  # a whole token: the attribute index answers it
+            elif " " not in token:  # a whole token: the attribute index answers it
                 selectors = (SimpleSelector(None, frozenset({token}), None), SimpleSelector(None, frozenset(), token))
-                self.html_rules.append(_literal_rule(name, 2, simple=selectors))
+                self.html_rules.append(_literal_rule(name, 2, simple=selectors, needs=(token,)))
             else:
-                self.html_rules.append(_literal_rule(name, 2, xpath=_ID_OR_CLASS, token=" ".join(token.split())))
+                self.html_rules.append(_literal_rule(name, 2, xpath=_ID_OR_CLASS, needs=(token,), token=token))
         elif directive == "strip_image_src":
-            self.html_rules.append(_literal_rule(name, 3, xpath=_IMAGE_SRC, needle=_unquoted(value)))
+            needle = _unquoted(value)
+            self.html_rules.append(_literal_rule(name, 3, xpath=_IMAGE_SRC, needs=(needle,), needle=needle))
         elif directive in _SWITCHES:
             if value.lower() in ("yes", "true", "no", "false"):
                 self.switches[directive] = value.lower() in ("yes", "true")
@@ -258,7 +257,7 @@ class _Reading:
         else:
             self.notice(number, "test_contains before any test_url; ignored", directive=directive)
 
-    def xpath(self, number: int, directive: str, expression: str) -> etree.XPath | None:
+    def xpath(self, number: int, directive: str, expression: str) -> xpaths.Expression | None:
         compiled = xpaths.compiled(expression)
         if isinstance(compiled, str):
             self.notice(number, f"{directive}: {compiled}; ignored", directive=directive)
@@ -331,8 +330,9 @@ def _literal_rule(
     name: str,
     phase: int,
     *,
-    xpath: etree.XPath | None = None,
+    xpath: xpaths.Expression | None = None,
     simple: tuple[SimpleSelector, ...] = (),
+    needs: tuple[str, ...] = (),
     **variables: str,
 ) -> HtmlRule:
     return HtmlRule(
@@ -345,6 +345,7 @@ def _literal_rule(
         max_chars=None,
         variables=tuple(variables.items()),
         phase=phase,
+        needs=needs,
     )
 
 

@@ -9,6 +9,8 @@ from typing import Literal
 
 from lxml import etree
 
+from cleaner.rules.xpath import Expression
+
 Position = Literal["any", "head", "tail", "ends"]
 
 
@@ -30,7 +32,7 @@ class HtmlRule:
 
     name: str
     simple: tuple[SimpleSelector, ...]  # the simple parts of ``select``
-    xpath: etree.XPath | None  # the other parts of ``select``, or ``xpath``
+    xpath: etree.XPath | Expression | None  # the other parts of ``select``, or ``xpath``
     tokens: frozenset[str]  # whole class/id tokens (split on space, '-' and '_')
     max_share: float  # skip an element holding more than this share of the page's text
     min_link_share: float  # only remove elements whose text is at least this share link text
@@ -41,6 +43,7 @@ class HtmlRule:
     # ftr rules are applied as graby applies them: every strip, then every strip_id_or_class, then every
     # strip_image_src (phases 1, 2, 3), and they remove the attributes and text nodes they select too. 0: TOML.
     phase: int = 0
+    needs: tuple[str, ...] = ()  # ftr: the page's source holds one of these, or the rule cannot match it
 
 
 @dataclass(frozen=True)
@@ -103,11 +106,11 @@ class RuleSet:
     digest: str  # changes whenever anything that affects output changes
     host: str | None = None  # ftr: "example.com" is that host (www. ignored), ".example.com" a host one label below
     everywhere: bool = False  # ftr global.txt: every document, when site rules are on
-    body: tuple[etree.XPath, ...] = ()  # the article; the first expression that matches wins
+    body: tuple[etree.XPath | Expression, ...] = ()  # the article; the first expression that matches wins
     prune_body: bool = True  # False (ftr prune: no): the body's text is kept as it is, not filtered by trafilatura
-    title: tuple[etree.XPath, ...] = ()  # the first expression with a non-empty string value wins
-    author: tuple[etree.XPath, ...] = ()
-    date: tuple[etree.XPath, ...] = ()
+    title: tuple[etree.XPath | Expression, ...] = ()  # the first expression with a non-empty string value wins
+    author: tuple[etree.XPath | Expression, ...] = ()
+    date: tuple[etree.XPath | Expression, ...] = ()
     replacements: tuple[tuple[str, str], ...] = ()  # (find, replace) in the raw HTML, before parsing
     notices: tuple[Notice, ...] = ()
     ftr: bool = False  # an ftr site config: applied with graby's order and semantics (rules/README.md)

@@ -62,14 +62,36 @@ def problem(expression: str) -> str | None:
     return None
 
 
+class Expression:
+    """A checked XPath expression, compiled by lxml when first evaluated: a folder of 2,000 ftr files holds
+    8,000 of them and a page needs a few. Pickled as its text, so that loaded rule sets can be cached."""
+
+    __slots__ = ("_compiled", "path")
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._compiled: etree.XPath | None = None
+
+    def __call__(self, tree: HtmlElement, **variables: str) -> object:
+        if self._compiled is None:
+            self._compiled = etree.XPath(self.path)
+        return self._compiled(tree, **variables)
+
+    def __reduce__(self) -> tuple[type, tuple[str]]:
+        return (Expression, (self.path,))
+
+    def __repr__(self) -> str:
+        return f"Expression({self.path!r})"
+
+
 @cache  # rule files repeat the same expressions (og:title, //article...) hundreds of times
-def compiled(expression: str) -> etree.XPath | str:
-    """The compiled expression, or why it cannot be used."""
+def compiled(expression: str) -> Expression | str:
+    """The checked expression, or why it cannot be used."""
     why = problem(expression)
-    return why if why is not None else etree.XPath(expression)
+    return why if why is not None else Expression(expression)
 
 
-def evaluate(xpath: etree.XPath, tree: HtmlElement, **variables: str) -> tuple[object, str | None]:
+def evaluate(xpath: etree.XPath | Expression, tree: HtmlElement, **variables: str) -> tuple[object, str | None]:
     """``xpath`` on ``tree``: (its result, None), or ([], why) when it fails on this page."""
     try:
         return xpath(tree, **variables), None
@@ -165,3 +187,88 @@ def _plain_probe() -> HtmlElement:
     return lxml.html.fromstring(
         _PROBE_SKELETON.format("<article class='a' id='b'><div class='a'><p>text</p><img src='x'></div></article>")
     )
+
+
+_CONJUNCT = re.compile(
+    r"""\s*(?:
+      contains\(\s*(?:@[\w:.-]+|concat\(\s*(['"])\s\1\s*,\s*normalize-space\(\s*@[\w:.-]+\s*\)\s*,\s*(['"])\s\2\s*\))\s*,
+        \s*(?P<contained>'[^']*'|"[^"]*")\s*\)
+    | starts-with\(\s*@[\w:.-]+\s*,\s*(?P<start>'[^']*'|"[^"]*")\s*\)
+    | @[\w:.-]+\s*=\s*(?P<equal>'[^']*'|"[^"]*")
+    )\s*""",
+    re.VERBOSE,
+)
+
+
+def required_strings(expression: str) -> tuple[str, ...]:
+    """Strings one of which a page's source must hold for ``expression`` to select anything: for each branch
+    of a union, the longest literal an attribute test of one of its steps requires (``[contains(@class,
+    'share')]``, ``[@id='comments']``); () when some branch requires none. Lets a rule be skipped on pages
+    that cannot match it, with a substring search instead of a walk of the tree."""
+    branches = _split(expression, "|")
+    found = []
+    for branch in branches:
+        literals = [
+            literal.strip()
+            for predicate in _predicates(branch)
+            for conjunct in _split(predicate, " and ")
+            if (match := _CONJUNCT.fullmatch(conjunct))
+            for literal in [(match["contained"] or match["start"] or match["equal"])[1:-1]]
+            if literal.strip() and not any(c in literal for c in "&<>")  # as written in the source
+        ]
+        if not literals:
+            step = _FIRST_STEP.match(branch)
+            if step is None or step[1].lower() in _IMPLIED_TAGS:
+                return ()
+            found += [f"<{step[1].lower()}", f"<{step[1].upper()}"]  # an element the source must open
+            continue
+        found.append(max(literals, key=len))
+    return tuple(dict.fromkeys(found))
+
+
+_FIRST_STEP = re.compile(r"\s*//([A-Za-z][\w-]*)\s*(?:$|[/\[])")
+# elements an HTML parser adds when the source does not open them
+_IMPLIED_TAGS = frozenset({"html", "head", "body", "tbody", "p", "li", "tr", "td", "option"})
+
+
+def _split(text: str, separator: str) -> list[str]:
+    """``text`` split on ``separator`` where it stands outside literals and brackets."""
+    parts, depth, start, position = [], 0, 0, 0
+    while position < len(text):
+        char = text[position]
+        if char in "'\"":
+            position = text.find(char, position + 1)
+            if position < 0:
+                return [text]
+        elif char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+        elif depth == 0 and text.startswith(separator, position):
+            parts.append(text[start:position])
+            start = position + len(separator)
+            position = start
+            continue
+        position += 1
+    return [*parts, text[start:]]
+
+
+def _predicates(branch: str) -> list[str]:
+    """The contents of the outermost ``[...]`` of a path."""
+    found, depth, start, position = [], 0, 0, 0
+    while position < len(branch):
+        char = branch[position]
+        if char in "'\"":
+            position = branch.find(char, position + 1)
+            if position < 0:
+                return []
+        elif char == "[":
+            depth += 1
+            if depth == 1:
+                start = position + 1
+        elif char == "]":
+            depth -= 1
+            if depth == 0:
+                found.append(branch[start:position])
+        position += 1
+    return found

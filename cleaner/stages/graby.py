@@ -12,7 +12,7 @@ reported (``Document.rule_errors``); the page goes on.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -23,6 +23,7 @@ from cleaner.rules.xpath import evaluate
 
 _HIDDEN = etree.XPath("//*[contains(@style, 'display:none') or contains(@style, 'visibility:hidden')]")
 _SPACES = re.compile(r"\s+")
+_ATTRIBUTE_VALUE = re.compile(r"^[^|]*/@[\w:.-]+\s*$")  # one path ending in an attribute
 _KEEP_TAGS = frozenset({"html", "head", "body"})
 # graby removes what title, author and date select whatever its size; a node holding this much text is
 # the article (a broad expression such as //article), not its headline or byline, and is kept.
@@ -34,17 +35,35 @@ def ftr_sets(doc: Document) -> list[RuleSet]:
     return sorted((r for r in reversed(doc.rulesets) if r.ftr), key=lambda r: r.everywhere)
 
 
-def apply_site_configs(doc: Document, candidates: Callable[[HtmlRule], list[HtmlElement]]) -> None:
-    """Everything graby does to the page before it chooses the body (see the module's docstring)."""
+def apply_site_configs(
+    doc: Document, index: Callable[[list[HtmlRule]], Callable[[HtmlRule], list[HtmlElement]]]
+) -> None:
+    """Everything graby does to the page before it chooses the body (see the module's docstring).
+    ``index(rules)`` gives the function that finds a rule's elements through an attribute index of the page."""
     sets = ftr_sets(doc)
     if not sets or doc.tree is None:
         return
     drop_metadata_nodes(doc, sets)
-    for phase in (1, 2, 3):
-        for ruleset in sets:
-            for rule in ruleset.html_rules:
-                if rule.phase == phase:
-                    _strip(doc, ruleset, rule, candidates)
+    # a rule whose strings the page's source lacks cannot match: skipped without walking the tree (the
+    # source is the one parsed unless a find/replace rewrote it, then every rule runs)
+    rewritten = any(find in doc.content for ruleset in sets for find, _ in ruleset.replacements)
+    live = [
+        (ruleset, rule)
+        for phase in (1, 2, 3)
+        for ruleset in sets
+        for rule in ruleset.html_rules
+        if rule.phase == phase and (rewritten or not rule.needs or any(s in doc.content for s in rule.needs))
+    ]
+    tokens = [rule for _, rule in live if rule.xpath is None]
+    candidates = index(tokens) if tokens else None
+    for ruleset, rule in live:
+        if rule.xpath is None and candidates is not None:  # whole tokens: answered by the index
+            nodes: list = candidates(rule)
+        else:
+            found = guarded(doc, ruleset, rule.name, rule.xpath, **dict(rule.variables))
+            nodes = found if isinstance(found, list) else []
+        for node in nodes:
+            _remove(doc, ruleset.qualified(rule.name), node)
     if any(not r.everywhere for r in sets):  # a site's own config: global.txt alone keeps the page as it is
         for element in _HIDDEN(doc.tree):
             _remove(doc, "ftr:hidden", element)
@@ -59,13 +78,23 @@ def drop_metadata_nodes(doc: Document, sets: list[RuleSet]) -> None:
             if nodes is None:
                 continue
             for node in nodes if field == "author" else nodes[:1]:
-                if isinstance(node, HtmlElement) and len(_SPACES.sub("", node.text_content())) <= METADATA_MAX_CHARS:
+                if _removable_metadata(node):
                     _remove(doc, ruleset.qualified(field), node)
             break
 
 
+def _removable_metadata(node: object) -> bool:
+    """An element of the page's body holding no more text than a headline or byline: <title> and the rest
+    of <head> are never text, and the extractor reads the headline there to take it off the text."""
+    if not isinstance(node, HtmlElement) or any(a.tag == "head" for a in node.iterancestors()):
+        return False
+    return len(_SPACES.sub("", node.text_content())) <= METADATA_MAX_CHARS
+
+
 def _first_match(doc: Document, ruleset: RuleSet, field: str) -> list | None:
     for number, xpath in enumerate(getattr(ruleset, field)):
+        if _ATTRIBUTE_VALUE.search(xpath.path):
+            return None  # //meta[@property='og:title']/@content: a value to read, nothing to remove
         found = guarded(doc, ruleset, f"{field}[{number}]", xpath)
         if isinstance(found, list) and any(_value(node) for node in found):
             return found
@@ -82,18 +111,6 @@ def guarded(doc: Document, ruleset: RuleSet, rule: str, xpath: etree.XPath, **va
         if message not in doc.rule_errors:
             doc.rule_errors.append(message)
     return found
-
-
-def _strip(
-    doc: Document, ruleset: RuleSet, rule: HtmlRule, candidates: Callable[[HtmlRule], list[HtmlElement]]
-) -> None:
-    if rule.xpath is None:  # whole tokens: answered by the attribute index
-        nodes: Iterable[object] = candidates(rule)
-    else:
-        found = guarded(doc, ruleset, rule.name, rule.xpath, **dict(rule.variables))
-        nodes = found if isinstance(found, list) else []
-    for node in list(nodes):
-        _remove(doc, ruleset.qualified(rule.name), node)
 
 
 def _remove(doc: Document, rule: str, node: object) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -39,15 +39,24 @@ def prune(doc: Document) -> None:
         return
     for element in _INVISIBLE(tree):
         element.drop_tree()
-    ftr_rules = [rule for ruleset in doc.rulesets if ruleset.ftr for rule in ruleset.html_rules]
-    ftr_index = _AttributeIndex(tree, ftr_rules)
-    apply_site_configs(doc, lambda rule: ftr_index.candidates(tree, rule))  # before the body is chosen, as graby
+    apply_site_configs(doc, lambda rules: partial(_AttributeIndex(tree, rules).candidates, tree))  # graby's order
+    rules = [(ruleset, rule) for ruleset in doc.rulesets if not ruleset.ftr for rule in ruleset.html_rules]
+    # an ftr body is chosen after every removal, the TOML rules' too, as graby chooses it after its strips
+    ftr_body = any(ruleset.ftr and ruleset.body for ruleset in doc.rulesets)
+    if ftr_body:
+        _apply_rules(doc, rules)
     _keep_body_only(doc)
     if not doc.keep_body_text:  # a body kept as it stands keeps its asides and forms too
         for element in _unextracted()(tree):
             element.drop_tree()
-    rules = [(ruleset, rule) for ruleset in doc.rulesets if not ruleset.ftr for rule in ruleset.html_rules]
-    if not rules:
+    if not ftr_body:
+        _apply_rules(doc, rules)
+
+
+def _apply_rules(doc: Document, rules: list[tuple[RuleSet, HtmlRule]]) -> None:
+    """Remove what the TOML rules select, within their guards."""
+    tree = doc.tree
+    if not rules or tree is None:
         return
     page_chars = text_length(tree) or 1
     index = _AttributeIndex(tree, [rule for _, rule in rules])
@@ -219,7 +228,7 @@ class _Wanted:
             if len(self.seen) > _SEEN_LIMIT:
                 self.seen.clear()
             if name in ("class", "id"):
-                hits = _tokens_of(value) & self.vocabulary
+                hits = _tokens_of(value) & self.vocabulary if self.vocabulary else frozenset()
                 keys = tuple((name, part) for part in value.split() if (name, part) in self.keys)
             else:
                 hits, keys = frozenset(), ((name, value),) if (name, value) in self.keys else ()

@@ -298,7 +298,8 @@ class _Crawler:
             return FetchOutcome(shown, "present", number, path=str(path) if have_copy else None)
         try:
             await self._check_robots(url)
-            page = await self._get(host, url, _conditional(previous) if have_copy else {})
+            headers = {**self._site_headers(url), **(_conditional(previous) if have_copy else {})}
+            page = await self._get(host, url, headers)
         except FetchError as exc:
             if exc.kind == "robots":
                 return FetchOutcome(shown, "robots", number, reason=exc.problem)
@@ -356,6 +357,14 @@ class _Crawler:
         host.delay = max(self._options.delay, min(robots.delay(self._options.user_agent), MAX_POLITENESS_WAIT))
         host.rest()
         return robots
+
+    def _site_headers(self, url: httpx.URL) -> dict[str, str]:
+        """The headers the rule folders' ftr files ask to send to this site (User-Agent, Referer, Cookie)."""
+        if not self._options.rules_dirs:
+            return {}
+        from cleaner.rules import load_catalog  # only a run given rule folders reads them
+
+        return load_catalog(self._options.rules_dirs).headers_for(url.host)
 
     async def _get(self, host: _Host, url: httpx.URL, headers: dict[str, str]) -> Page:
         """The page's answer, retrying what may pass; FetchError when no answer came."""
