@@ -19,6 +19,7 @@ from cleaner.stages.decode import decode
 from cleaner.stages.extract import extract, read_metadata
 from cleaner.stages.prune import prune
 from cleaner.stages.resolve import resolve
+from cleaner.stages.score import apply_scorer
 from cleaner.stages.textrules import apply_text_rules
 
 
@@ -41,13 +42,15 @@ def prepare(doc: Document, options: Options) -> None:
 
 
 def finish(doc: Document, options: Options) -> None:
-    """Prune, extract and apply the text rules."""
+    """Prune, extract, score the blocks and apply the text rules."""
     if doc.kind == "html":
         prune(doc)
         extract(doc, markdown=options.output_format == "md", mode=options.extraction)
     else:
         doc.blocks = split_blocks(doc.content)
         doc.extracted_chars = len(doc.content)
+    if options.scores:
+        apply_scorer(doc, options.keep_threshold, model=options.scorer_model)
     apply_text_rules(doc)
 
 

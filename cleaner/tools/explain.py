@@ -29,6 +29,7 @@ from cleaner.sources.files import read_document
 from cleaner.stages.extract import drop_headline, extract_text
 from cleaner.stages.pipeline import prepare
 from cleaner.stages.prune import prune, unextracted_tags, visible_text
+from cleaner.stages.score import apply_scorer
 from cleaner.stages.textrules import apply_text_rules
 from cleaner.tools.health import counted
 
@@ -97,6 +98,8 @@ def explain(path: str | Path, *, url: str | None = None, options: Options | None
         doc.blocks = split_blocks(doc.content)
     extracted = list(doc.blocks)
     drop_headline(doc)
+    if options.scores:
+        apply_scorer(doc, options.keep_threshold, model=options.scorer_model)
     apply_text_rules(doc)
     removals = _Removals(doc.removed, catalog)
     lines = _line_parts(extracted, {id(block) for block in doc.blocks}, removals)
@@ -189,7 +192,8 @@ class _Removals:
         for index, removal in enumerate(self.left):
             if removal.stage in stages and removal.text == text:
                 del self.left[index]
-                return self.part(text, removal.rule, removal.stage)
+                rule = f"scorer ({', '.join(removal.reasons)})" if removal.reasons else removal.rule
+                return self.part(text, rule, removal.stage)
         return None
 
     def part(self, text: str, rule: str, stage: str) -> Part:
@@ -215,7 +219,7 @@ def _line_parts(extracted: list[Block], kept: set[int], removals: _Removals) -> 
     """Each line of trafilatura's text: kept, or taken off as the headline or by a text rule."""
     parts = []
     for block in extracted:
-        removed = None if id(block) in kept else removals.take(block.text, ("extractor", "text"))
+        removed = None if id(block) in kept else removals.take(block.text, ("extractor", "scorer", "text"))
         parts.append(removed or Part(block.text))
     return parts
 
@@ -285,7 +289,12 @@ def _label(part: Part) -> str:
 def _summary(explanation: Explanation) -> str:
     kept = [p for p in explanation.parts if p.kept]
     by_stage = Counter(p.stage for p in explanation.parts if not p.kept)
-    stages = (("html", "HTML rules"), ("extractor", "trafilatura and the headline"), ("text", "text rules"))
+    stages = (
+        ("html", "HTML rules"),
+        ("extractor", "trafilatura and the headline"),
+        ("scorer", "the block scorer"),
+        ("text", "text rules"),
+    )
     detail = ", ".join(f"{by_stage[stage]} by {name}" for stage, name in stages if by_stage[stage])
     removed = sum(by_stage.values())
     line = f"kept {counted(len(kept), 'block')} ({len(explanation.result.text):,} characters); "
