@@ -47,11 +47,11 @@ _TAG_KINDS = {
     "figcaption": "caption",
 }
 _BLOCK_TAGS = (*_TAG_KINDS, "dd", "dt", "pre", "caption", "summary", "div", "span")
-# Class/id token groups (language-neutral stems and the native names of the Fundus languages' teaser boxes
-# are left to the model: a group is one feature, so a token can only raise or lower a block as a whole group).
+# Class/id tokens grouped by what they mark, each group one feature (English stems: most templates name
+# their boxes in English whatever the page's language).
 _TOKEN_GROUPS = {
     "share": ("share", "social", "sharing"),
-    "related": ("related", "teaser", "recommend", "more", "read", "weiterlesen", "mehr", "trending", "popular"),
+    "related": ("related", "teaser", "recommend", "more", "read", "trending", "popular"),
     "promo": ("promo", "ad", "ads", "advert", "sponsor", "newsletter", "subscribe", "paywall", "banner"),
     "meta": ("author", "byline", "bio", "date", "time", "meta", "tags", "tag", "category", "breadcrumb"),
     "media": ("caption", "credit", "figure", "image", "photo", "media", "video", "gallery"),
