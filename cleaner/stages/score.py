@@ -89,7 +89,7 @@ class BlockScorer:
     def reasons(self, row: dict[str, float]) -> tuple[str, ...]:
         """The features that weighed most for removing the block, strongest first."""
         against = sorted((c, name) for name, c in self.contributions(row) if c < 0)
-        return tuple(f"{name}={row.get(name, 0.0):g}" for _, name in against[:REASONS])
+        return tuple(f"{name}={row.get(name, 0.0):.3g}" for _, name in against[:REASONS])
 
 
 def _sigmoid(x: float) -> float:
