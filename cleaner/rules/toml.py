@@ -82,7 +82,7 @@ def load_toml_ruleset(path: Path, phrases: Phrases | None = None) -> RuleSet:
     _check_keys(html, {"body", "remove"}, path, "html")
     text = data.get("text", {})
     _expect(text, dict, path, "text")
-    _check_keys(text, {"drop", "cut", "repeat"}, path, "text")
+    _check_keys(text, {"drop", "cut", "trim", "repeat"}, path, "text")
 
     always = _get(match, "always", bool, path, "match", False)
     domains = tuple(d.lower().removeprefix("www.") for d in _strings(match, "domains", path, "match"))
@@ -114,7 +114,7 @@ def load_toml_ruleset(path: Path, phrases: Phrases | None = None) -> RuleSet:
     )
     text_rules = tuple(
         _text_rule(entry, action, path, f"text.{action}[{i}]", pattern)
-        for action in ("drop", "cut", "repeat")
+        for action in ("drop", "cut", "trim", "repeat")
         for i, entry in enumerate(_tables(text, action, path, "text"))
     )
     _check_unique_names([r.name for r in html_rules + text_rules], path)

@@ -23,6 +23,7 @@ from lxml.html import HtmlElement
 
 from cleaner.document import Document, Removal, split_blocks
 from cleaner.options import DEFAULT_EXTRACTION
+from cleaner.rules.xpath import evaluate
 
 TRAFILATURA_OPTIONS = {"include_comments": False, "include_tables": True, "include_images": False, "deduplicate": False}
 MODES = {  # extraction mode -> trafilatura settings ("auto": fast, then full where fast finds little)
@@ -149,8 +150,9 @@ def _first_value(tree: HtmlElement, xpaths: list[etree.XPath]) -> str | None:
 
 
 def _values(tree: HtmlElement, xpath: etree.XPath) -> list[str]:
-    """The non-empty string values of what ``xpath`` selects, whitespace collapsed."""
-    found = xpath(tree)
+    """The non-empty string values of what ``xpath`` selects, whitespace collapsed; none when it fails on this
+    page (prune reports the failure: ``graby.drop_metadata_nodes`` evaluates the same expressions)."""
+    found, _ = evaluate(xpath, tree)
     items = found if isinstance(found, list) else [found]
     texts = (item.text_content() if isinstance(item, HtmlElement) else str(item) for item in items)
     return [text for text in (" ".join(t.split()) for t in texts) if text]

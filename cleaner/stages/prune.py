@@ -19,6 +19,7 @@ from lxml.html import HtmlElement
 
 from cleaner.document import Document, Removal
 from cleaner.rules import HtmlRule, RuleSet, SimpleSelector
+from cleaner.stages.graby import apply_site_configs, attached, guarded
 
 # Code, never text: dropped before anything else, so that the text of what is removed reads as text.
 _INVISIBLE = etree.XPath("//script | //style | //noscript")
@@ -38,11 +39,14 @@ def prune(doc: Document) -> None:
         return
     for element in _INVISIBLE(tree):
         element.drop_tree()
+    ftr_rules = [rule for ruleset in doc.rulesets if ruleset.ftr for rule in ruleset.html_rules]
+    ftr_index = _AttributeIndex(tree, ftr_rules)
+    apply_site_configs(doc, lambda rule: ftr_index.candidates(tree, rule))  # before the body is chosen, as graby
     _keep_body_only(doc)
     if not doc.keep_body_text:  # a body kept as it stands keeps its asides and forms too
         for element in _unextracted()(tree):
             element.drop_tree()
-    rules = [(ruleset, rule) for ruleset in doc.rulesets for rule in ruleset.html_rules]
+    rules = [(ruleset, rule) for ruleset in doc.rulesets if not ruleset.ftr for rule in ruleset.html_rules]
     if not rules:
         return
     page_chars = text_length(tree) or 1
@@ -55,7 +59,7 @@ def prune(doc: Document) -> None:
             if len(chosen) < 2:
                 continue  # one is the article's own summary: a reader counts it as the article's text
         for element in chosen:
-            if not _attached(element, tree):
+            if not attached(element, tree):
                 continue  # inside something an earlier rule removed
             chars = text_length(element)
             if not _passes_guards(element, rule, chars, page_chars):
@@ -112,12 +116,6 @@ def _normalised(text: str) -> str:
     return " ".join(text.casefold().split()).strip(" .")
 
 
-def _attached(element: HtmlElement, root: HtmlElement) -> bool:
-    # A removed element still reports its old document through getroottree(); its ancestors tell the truth.
-    ancestors = list(element.iterancestors())
-    return (ancestors[-1] if ancestors else element) is root
-
-
 def _keep_body_only(doc: Document) -> None:
     body = doc.tree.find("body") if doc.tree is not None else None
     if body is None:
@@ -142,8 +140,8 @@ def _keep_body_only(doc: Document) -> None:
 def _chosen_body(doc: Document) -> tuple[RuleSet, list[HtmlElement]] | None:
     """The most specific rule set whose body expressions match, with what the first matching one selects."""
     for ruleset in reversed(doc.rulesets):
-        for xpath in ruleset.body:
-            matches = list(_outermost(_elements(xpath(doc.tree))))
+        for number, xpath in enumerate(ruleset.body):
+            matches = list(_outermost(_elements(guarded(doc, ruleset, f"body[{number}]", xpath))))
             if matches:
                 return ruleset, matches
     return None
