@@ -46,9 +46,13 @@ def main() -> int:
     except ImportError:
         print("error: training needs scikit-learn: pip install -e '.[train]' (or make train)", file=sys.stderr)
         return 2
+    if not (args.eval / "score_aeb.py").is_file():
+        print(f"error: {args.eval / 'score_aeb.py'} not found (give --eval DIR)", file=sys.stderr)
+        return 2
     scorer_module = _load_scorer_module(args.eval)
-    pages = [page for name in ("aeb", "fundus") for page in load_set(scorer_module, args.eval / name, name)]
-    if not pages or not any(page["blocks"] for page in pages):
+    sets = [name for name in ("aeb", "fundus") if (args.eval / name / "ground-truth.json").is_file()]
+    pages = [page for name in sets for page in load_set(scorer_module, args.eval / name, name)]
+    if not pages or not any(page["labels"] for page in pages):
         print(f"error: no usable pages under {args.eval} (aeb/, fundus/ with ground-truth.json)", file=sys.stderr)
         return 2
     lines = report_and_fit(pages, scorer_module)
