@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test lint bench quality fuzz
+.PHONY: setup demo test lint bench quality fuzz train
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,3 +34,7 @@ quality: setup
 # The property tests of tests/test_properties.py with many more examples than make test runs (minutes to hours)
 fuzz: setup
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q -x tests/test_properties.py
+
+train: setup
+	$(BIN)/python -m pip install --quiet -e '.[train]'
+	$(BIN)/python bench/train.py

@@ -1,6 +1,6 @@
 """Quality on the development set: cleaner (site rules off) beside bare trafilatura, in one run.
 
-    python bench/quality.py [--eval ../shared/eval] [--limit N]
+    python bench/quality.py [--eval ../shared/eval] [--set aeb|fundus] [--limit N]
 
 Runs the benchmark's own scorer (score_aeb.py) with, in this order: bare trafilatura (the baseline
 of the speed column), cleaner on HTML, a text dump as users hold them (trafilatura favouring recall,
@@ -31,6 +31,9 @@ def main() -> int:
         "--eval", type=Path, default=Path(os.environ.get("CLEANER_EVAL", ROOT.parent / "shared" / "eval"))
     )
     parser.add_argument("--limit", type=int, help="score only the first N pages")
+    parser.add_argument(
+        "--set", choices=("aeb", "fundus"), default="aeb", help="development set (fundus: per language)"
+    )
     parser.add_argument("--repeat", type=int, default=1, help="extract N times, report the median time")
     parser.add_argument("--modes", action="store_true", help="compare trafilatura's modes inside cleaner instead")
     args = parser.parse_args()
@@ -38,18 +41,18 @@ def main() -> int:
     if not scorer.exists():
         print(f"error: {scorer} not found (give --eval DIR)", file=sys.stderr)
         return 2
-    command = [sys.executable, str(scorer), "--repeat", str(args.repeat)]
+    command = [sys.executable, str(scorer), "--set", args.set, "--repeat", str(args.repeat)]
     for system in ["trafilatura", *MODES] if args.modes else SYSTEMS:
         command += ["--extractor", system]
     if args.limit:
         command += ["--limit", str(args.limit)]
     status = subprocess.run(command, cwd=ROOT, check=False).returncode
     if status == 0 and not args.modes:
-        print_dump_gain(scorer, args.limit)
+        print_dump_gain(scorer, args.limit, args.eval / args.set)
     return status
 
 
-def print_dump_gain(scorer: Path, limit: int | None) -> None:
+def print_dump_gain(scorer: Path, limit: int | None, data_dir: Path) -> None:
     sys.path[:0] = [str(ROOT), str(scorer.parent)]  # the scorer imports its neighbour adapters.py
     from bench.aeb_adapter import dump
     from cleaner import clean_text
@@ -57,7 +60,7 @@ def print_dump_gain(scorer: Path, limit: int | None) -> None:
     spec = importlib.util.spec_from_file_location("score_aeb", scorer)
     score_aeb = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(score_aeb)
-    truth, pages = score_aeb.load_pages(limit)
+    truth, pages = score_aeb.load_pages(limit, data_dir)
     pairs = []
     for page_id, _url, html, _size in pages:
         expected, text = truth[page_id]["articleBody"], dump(html)

@@ -121,6 +121,16 @@ ExtractionOption = Annotated[
         " full (always with fallbacks), precision or recall."
     ),
 ]
+KeepThresholdOption = Annotated[
+    float | None,
+    typer.Option(
+        min=0.0,
+        max=1.0,
+        help="Block scorer: remove blocks less likely than this to be article text (0 = off)"
+        " [default: the shipped model's threshold, 0 today].",
+    ),
+]
+ScorerModelOption = Annotated[Path | None, typer.Option(help="A block scorer model file (bench/train.py writes one).")]
 JobsOption = Annotated[
     int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes [default: number of cores].")
 ]
@@ -141,6 +151,8 @@ def clean(
     rules: RulesOption = None,
     output_format: FormatOption = Format.txt,
     extraction: ExtractionOption = Extraction.auto,
+    keep_threshold: KeepThresholdOption = None,
+    scorer_model: ScorerModelOption = None,
     jobs: JobsOption = None,
     force: ForceOption = False,
     timeout: TimeoutOption = DEFAULT_TIMEOUT,
@@ -172,7 +184,7 @@ def clean(
     strict: Annotated[bool, typer.Option(help="With --jsonl: a malformed line stops the run.")] = False,
 ) -> None:
     """Clean files and folders, writing <name>.clean.txt next to each raw file; or a JSON-lines stream."""
-    options = _clean_options(site_rules, rules, output_format, site, extraction)
+    options = _clean_options(site_rules, rules, output_format, site, extraction, keep_threshold, scorer_model)
     summary_line = load_catalog(options.rules_dirs).summary(options.rules_dirs)
     if not quiet and summary_line:
         _print_warnings((summary_line,))
@@ -379,13 +391,16 @@ def explain_command(
     site: SiteOption = None,
     site_rules: SiteRulesOption = True,
     rules: RulesOption = None,
+    keep_threshold: KeepThresholdOption = None,
+    scorer_model: ScorerModelOption = None,
     html: Annotated[Path | None, typer.Option(help="Write a page to open in a browser here instead.")] = None,
     timeout: TimeoutOption = DEFAULT_TIMEOUT,
 ) -> None:
     """Show what cleaning keeps of FILE, and the rule (or trafilatura) that removed each other block."""
     from cleaner.tools.explain import explain, explain_html, explain_text
 
-    options = Options(site_rules=site_rules, rules_dirs=tuple(rules or ()), site=site, time_budget=timeout)
+    options = _clean_options(site_rules, rules, Format.txt, site, Extraction.auto, keep_threshold, scorer_model)
+    options = dataclasses.replace(options, time_budget=timeout)
     explanation = explain(file, url=url, options=options)
     if html is None:
         sys.stdout.write(explain_text(explanation))
@@ -479,15 +494,29 @@ def _print_warnings(warnings: tuple[str, ...]) -> None:
 
 
 def _clean_options(
-    site_rules: bool, rules: list[Path] | None, output_format: Format, site: str | None, extraction: Extraction
+    site_rules: bool,
+    rules: list[Path] | None,
+    output_format: Format,
+    site: str | None,
+    extraction: Extraction,
+    keep_threshold: float | None = None,
+    scorer_model: Path | None = None,
 ) -> Options:
-    return Options(
+    options = Options(
         site_rules=site_rules,
         rules_dirs=tuple(rules or ()),
         output_format=output_format.value,
         site=site,
         extraction=extraction.value,
+        keep_threshold=keep_threshold,
+        scorer_model=scorer_model,
     )
+    if keep_threshold or scorer_model:  # a model that cannot be used stops the run before any file (exit 2)
+        from cleaner.stages.score import MODEL_PATH, load_scorer
+
+        for kind in ("html", "text"):
+            load_scorer(kind, scorer_model or MODEL_PATH)
+    return options
 
 
 def _fetch_options(values: dict[str, Any]) -> FetchOptions:

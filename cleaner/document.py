@@ -77,8 +77,9 @@ class Removal:
     """A block taken out of the document, and the rule that took it (``ruleset:rule``)."""
 
     rule: str
-    stage: Literal["html", "text", "extractor"]
+    stage: Literal["html", "text", "extractor", "scorer"]
     text: str
+    reasons: tuple[str, ...] = ()  # the scorer's: the features that weighed most against the block
 
 
 @dataclass
@@ -155,7 +156,15 @@ class CleanResult:
             "url": self.url,
             "site": self.site,
             "rules": list(self.rules),
-            "removed": [{"rule": r.rule, "stage": r.stage, "text": r.text} for r in self.removed],
+            "removed": [
+                {
+                    "rule": r.rule,
+                    "stage": r.stage,
+                    "text": r.text,
+                    **({"reasons": list(r.reasons)} if r.reasons else {}),
+                }
+                for r in self.removed
+            ],
             "encoding": self.encoding,
             "encoding_source": self.encoding_source,
             "chars_in": self.chars_in,

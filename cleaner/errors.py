@@ -35,6 +35,10 @@ class RuleError(CleanerError):
     """A rule file cannot be used: TOML syntax, unknown key, invalid selector or regex."""
 
 
+class ModelError(RuleError):
+    """The block scorer's model file cannot be used: missing, truncated or of another format."""
+
+
 class InputError(CleanerError):
     """A document cannot be cleaned: empty, binary, undecodable, too large or too deep."""
 

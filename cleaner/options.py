@@ -36,6 +36,10 @@ class Options:
     site: str | None = None  # force the site (a host) whatever the document says
     extraction: ExtractionMode = DEFAULT_EXTRACTION  # trafilatura's mode: auto, fast, full, precision or recall
     time_budget: float | None = 30.0  # seconds per document before it is left out (stages/budget.py)
+    # the block scorer: a block less likely than this to be article text is removed; None: the shipped
+    # model's own threshold (0 today: off, it did not beat the rules alone cross-validated); 0: off
+    keep_threshold: float | None = None
+    scorer_model: Path | None = None  # another model file than the shipped one
 
     @property
     def key(self) -> str:
@@ -43,7 +47,17 @@ class Options:
         return (
             f"{self.output_format} site_rules={self.site_rules} site={self.site} max={self.max_bytes}"
             f" extraction={self.extraction}"
+            + (
+                f" keep={self.keep_threshold} model={self.scorer_model}"
+                if self.keep_threshold or self.scorer_model
+                else ""
+            )
         )
+
+    @property
+    def scores(self) -> bool:
+        """Whether the block scorer may act (with its own threshold, or the one given)."""
+        return self.keep_threshold != 0
 
 
 @dataclass(frozen=True)

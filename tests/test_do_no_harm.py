@@ -4,6 +4,8 @@ thread, teaser lists beside the article)."""
 
 from __future__ import annotations
 
+import pytest
+
 from cleaner import clean_html
 
 PARAGRAPHS = [
@@ -83,20 +85,23 @@ def test_a_dateline_opening_the_first_paragraph_is_kept() -> None:
     assert dateline in result.text
 
 
-def test_quotes_are_kept() -> None:
-    quote = "“We cannot wait another winter,” the harbour master told councillors before the vote."
-    html = news_page(body(f"<blockquote><p>{quote}</p></blockquote>"))
-    result = clean_html(html, site_rules=False)
-    assert quote in result.text
-    assert_article_kept(result.text)
-
-
-def test_a_section_named_commentary_does_not_cut_the_article() -> None:
-    analysis = "Commentary"
-    after = "The vote shows how far the council has moved since the last harbour plan failed in 2019."
-    html = news_page(body(f"<h2>{analysis}</h2><p>{after}</p>"))
-    result = clean_html(html, site_rules=False)
-    assert after in result.text
+@pytest.mark.parametrize(
+    ("inserted", "kept"),
+    [
+        (
+            "<blockquote><p>“We cannot wait another winter,” the harbour master told councillors.</p></blockquote>",
+            "“We cannot wait another winter,” the harbour master told councillors.",
+        ),
+        (  # a section named like a comment thread, inside the article
+            "<h2>Commentary</h2><p>The vote shows how far the council has moved since the 2019 plan failed.</p>",
+            "The vote shows how far the council has moved since the 2019 plan failed.",
+        ),
+    ],
+    ids=["quote", "commentary-section"],
+)
+def test_quotes_and_sections_inside_the_article_are_kept(inserted: str, kept: str) -> None:
+    result = clean_html(news_page(body(inserted)), site_rules=False)
+    assert kept in result.text
     assert_article_kept(result.text)
 
 

@@ -22,6 +22,7 @@ from cleaner.stages.fallback import with_fallback
 from cleaner.stages.frame import frame_dump
 from cleaner.stages.prune import prune
 from cleaner.stages.resolve import resolve
+from cleaner.stages.score import apply_scorer
 from cleaner.stages.textrules import apply_text_rules
 
 
@@ -56,6 +57,8 @@ def finish(doc: Document, options: Options) -> None:
             doc.blocks = split_blocks(doc.content)
             doc.extracted_chars = len(doc.content)
             frame_dump(doc)
+        if options.scores:
+            apply_scorer(doc, options.keep_threshold, model=options.scorer_model)
         apply_text_rules(doc)
 
 

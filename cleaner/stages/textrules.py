@@ -51,7 +51,7 @@ def _doomed(rule: TextRule, blocks: list[Block]) -> set[int]:
             return set(range(markers[0], len(blocks)))
         doomed: set[int] = set()
         for marker in markers:  # each heading takes the links under it, and stops where sentences resume
-            end = next((i for i in range(marker + 1, len(blocks)) if _is_prose(blocks[i].plain)), len(blocks))
+            end = next((i for i in range(marker + 1, len(blocks)) if is_prose(blocks[i].plain)), len(blocks))
             doomed.update(range(marker, end))
         return doomed
     allowed = set(candidates)
@@ -119,7 +119,7 @@ _SENTENCE_WORDS = 6  # a headline rarely ends with a full stop; a sentence this 
 _PARAGRAPH_WORDS = 25  # longer than a headline; a paragraph this long has punctuation, a tag list has not
 
 
-def _is_prose(text: str) -> bool:
+def is_prose(text: str) -> bool:
     """A sentence of the article rather than a headline, link, label or list of tags."""
     words = len(text.split())
     if words < _SENTENCE_WORDS:

@@ -32,6 +32,7 @@ from cleaner.stages.extract import drop_headline, extract_text
 from cleaner.stages.frame import frame_dump
 from cleaner.stages.pipeline import prepare
 from cleaner.stages.prune import prune, unextracted_tags, visible_text
+from cleaner.stages.score import apply_scorer
 from cleaner.stages.textrules import apply_text_rules
 from cleaner.tools.health import counted
 
@@ -104,6 +105,8 @@ def explain(path: str | Path, *, url: str | None = None, options: Options | None
         if doc.tree is None:
             frame_dump(doc)
         drop_headline(doc)
+        if options.scores:
+            apply_scorer(doc, options.keep_threshold, model=options.scorer_model)
         apply_text_rules(doc)
     removals = _Removals(doc.removed, catalog)
     lines = _line_parts(extracted, texts, {id(block) for block in doc.blocks}, removals)
@@ -199,7 +202,8 @@ class _Removals:
         for index, removal in enumerate(self.left):
             if removal.stage in stages and removal.text == text:
                 del self.left[index]
-                return self.part(text, removal.rule, removal.stage)
+                rule = f"scorer ({', '.join(removal.reasons)})" if removal.reasons else removal.rule
+                return self.part(text, rule, removal.stage)
         return None
 
     def part(self, text: str, rule: str, stage: str) -> Part:
@@ -227,7 +231,7 @@ def _line_parts(extracted: list[Block], texts: list[str], kept: set[int], remova
     lines = []
     for block, text in zip(extracted, texts, strict=True):
         if id(block) not in kept:
-            lines.append([removals.take(text, ("extractor", "text")) or Part(text)])
+            lines.append([removals.take(text, ("extractor", "scorer", "text")) or Part(text)])
         elif block.text != text:
             tail = text[len(block.text) :].strip()
             lines.append([Part(block.text), removals.take(tail, ("text",)) or Part(tail)])
@@ -301,7 +305,12 @@ def _label(part: Part) -> str:
 def _summary(explanation: Explanation) -> str:
     kept = [p for p in explanation.parts if p.kept]
     by_stage = Counter(p.stage for p in explanation.parts if not p.kept)
-    stages = (("html", "HTML rules"), ("extractor", "trafilatura and the headline"), ("text", "text rules"))
+    stages = (
+        ("html", "HTML rules"),
+        ("extractor", "trafilatura and the headline"),
+        ("scorer", "the block scorer"),
+        ("text", "text rules"),
+    )
     detail = ", ".join(f"{by_stage[stage]} by {name}" for stage, name in stages if by_stage[stage])
     removed = sum(by_stage.values())
     line = f"kept {counted(len(kept), 'block')} ({len(explanation.result.text):,} characters); "

@@ -1,0 +1,293 @@
+"""Stage 6 (between extraction and the text rules): a learned block scorer.
+
+Each block of the extracted text gets features read from its text alone (length, sentence shape,
+punctuation, digits, capitals, position, runs of short lines, which generic phrase rules would match it,
+ignoring their guards) and, for a page, from the element it came from (tag, enclosing figure, aside, nav,
+footer, form, list or link, class/id tokens of its ancestors, link density). A logistic regression trained
+by ``python bench/train.py`` on both development sets turns them into the probability that the block is
+article text; a block below the keep threshold is removed, and the removal names the features that
+weighed most against it. Site and platform rules stay hard decisions; the scorer only acts on what they
+left.
+
+The model is a small JSON file (feature names, scaling, weights) read once per process; scoring is
+plain Python arithmetic, the same on every machine.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from cleaner.document import Block, Document, Removal
+from cleaner.errors import ModelError
+from cleaner.stages.textrules import is_prose
+
+MODEL_PATH = Path(__file__).with_name("block_scorer.json")
+MODEL_FORMAT = 1
+REASONS = 3  # features named in a removal
+
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
+_URL = re.compile(r"https?://|www\.|\S+@\S+\.\w")
+_WORD = re.compile(r"\w+")
+_SHORT_WORDS = 8  # a line this short, without a sentence end, reads as a label, link or headline
+_EDGE = 10  # blocks counted from either end
+
+_INSIDE = ("a", "figure", "figcaption", "aside", "nav", "footer", "header", "form", "li", "table", "blockquote")
+_TAG_KINDS = {
+    "p": "p",
+    "li": "li",
+    **dict.fromkeys(("h1", "h2", "h3", "h4", "h5", "h6"), "heading"),
+    **dict.fromkeys(("td", "th"), "cell"),
+    "blockquote": "quote",
+    "figcaption": "caption",
+}
+_BLOCK_TAGS = (*_TAG_KINDS, "dd", "dt", "pre", "caption", "summary", "div", "span")
+# Class/id tokens grouped by what they mark, each group one feature (English stems: most templates name
+# their boxes in English whatever the page's language).
+_TOKEN_GROUPS = {
+    "share": ("share", "social", "sharing"),
+    "related": ("related", "teaser", "recommend", "more", "read", "trending", "popular"),
+    "promo": ("promo", "ad", "ads", "advert", "sponsor", "newsletter", "subscribe", "paywall", "banner"),
+    "meta": ("author", "byline", "bio", "date", "time", "meta", "tags", "tag", "category", "breadcrumb"),
+    "media": ("caption", "credit", "figure", "image", "photo", "media", "video", "gallery"),
+    "comment": ("comment", "comments", "reply", "discussion"),
+    "body": ("article", "body", "content", "text", "story", "post", "entry", "main"),
+    "nav": ("nav", "menu", "footer", "header", "sidebar", "widget", "rail", "aside"),
+}
+_TOKEN_OF = {token: group for group, tokens in _TOKEN_GROUPS.items() for token in tokens}
+_SPLIT_TOKENS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+_ANCESTORS = 6
+
+
+@dataclass(frozen=True)
+class BlockScorer:
+    """A logistic regression over named features, with the threshold it was chosen with."""
+
+    names: tuple[str, ...]
+    means: tuple[float, ...]
+    scales: tuple[float, ...]
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float
+    path: Path
+
+    def probability(self, row: dict[str, float]) -> float:
+        return _sigmoid(self.bias + sum(c for _, c in self.contributions(row)))
+
+    def contributions(self, row: dict[str, float]) -> list[tuple[str, float]]:
+        """Each feature's share of the log-odds of keeping the block."""
+        return [
+            (name, weight * (row.get(name, 0.0) - mean) / scale)
+            for name, mean, scale, weight in zip(self.names, self.means, self.scales, self.weights, strict=True)
+        ]
+
+    def reasons(self, row: dict[str, float]) -> tuple[str, ...]:
+        """The features that weighed most for removing the block, strongest first."""
+        against = sorted((c, name) for name, c in self.contributions(row) if c < 0)
+        return tuple(f"{name}={row.get(name, 0.0):.3g}" for _, name in against[:REASONS])
+
+
+def _sigmoid(x: float) -> float:
+    return 1 / (1 + math.exp(-x)) if x >= 0 else math.exp(x) / (1 + math.exp(x))
+
+
+@cache
+def load_scorer(kind: str = "html", path: Path = MODEL_PATH) -> BlockScorer:
+    """The model for page blocks (``html``) or text-dump blocks (``text``), read once per process;
+    ModelError naming the file when it is missing, truncated or incompatible."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModelError(str(path), "block scorer model file missing (train it: python bench/train.py)") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ModelError(str(path), f"block scorer model file unreadable or truncated: {error}") from None
+    try:
+        if data["format"] != MODEL_FORMAT:
+            raise ModelError(
+                str(path), f"block scorer model format {data['format']!r}, this version reads {MODEL_FORMAT}"
+            )
+        data = data["models"][kind]
+        names = tuple(data["features"])
+        columns = [tuple(float(v) for v in data[key]) for key in ("means", "scales", "weights")]
+        if any(len(column) != len(names) for column in columns):
+            raise ModelError(str(path), "block scorer model file: features, means, scales and weights differ in length")
+        return BlockScorer(names, *columns, float(data["bias"]), float(data["threshold"]), Path(path))
+    except (KeyError, TypeError, ValueError) as error:
+        raise ModelError(str(path), f"block scorer model file incompatible: {error!r}") from None
+
+
+def text_features(blocks: Sequence[Block], phrase_rules: Sequence = ()) -> list[dict[str, float]]:
+    """Features of each block of a text, from the text alone (for text dumps, and the base of HTML blocks).
+
+    ``phrase_rules`` are generic text rules (``TextRule``) whose patterns become features, their guards aside.
+    """
+    count = len(blocks)
+    lengths = [len(block.plain) for block in blocks]
+    total = sum(lengths) or 1
+    prose = [is_prose(block.plain) for block in blocks]
+    short = [not p and len(block.plain.split()) < _SHORT_WORDS for p, block in zip(prose, blocks, strict=True)]
+    first_prose = prose.index(True) if any(prose) else count
+    last_prose = count - 1 - prose[::-1].index(True) if any(prose) else -1
+    seen: dict[str, int] = {}
+    for block in blocks:
+        key = block.lower
+        seen[key] = seen.get(key, 0) + 1
+    runs = _short_runs(short)
+    rows = []
+    for index, block in enumerate(blocks):
+        text = block.plain
+        words = text.split()
+        letters = [c for c in text if c.isalpha()]
+        row = {
+            "chars_log": math.log1p(len(text)),
+            "words_log": math.log1p(len(words)),
+            "share_of_text": lengths[index] / total,
+            "sentence_end": float(bool(_SENTENCE_END.search(text))),
+            "prose": float(prose[index]),
+            "sentences_log": math.log1p(len(re.findall(r"[.!?…](?:\s|$)", text))),
+            "ends_colon": float(text.endswith(":")),
+            "url_or_email": float(bool(_URL.search(text))),
+            "digit_share": sum(c.isdigit() for c in text) / (len(text) or 1),
+            "upper_share": sum(c.isupper() for c in letters) / (len(letters) or 1),
+            "capitalised_words": sum(w[:1].isupper() for w in words) / (len(words) or 1),
+            "punct_share": sum(not c.isalnum() and not c.isspace() for c in text) / (len(text) or 1),
+            "short_word_share": sum(len(w) <= 3 for w in _WORD.findall(text)) / (len(words) or 1),
+            "list_item": float(block.text.lstrip().startswith(("- ", "* ", "• "))),
+            "position": index / (count - 1) if count > 1 else 0.0,
+            "from_start": min(index, _EDGE) / _EDGE,
+            "from_end": min(count - 1 - index, _EDGE) / _EDGE,
+            "before_first_prose": float(index < first_prose),
+            "after_last_prose": float(index > last_prose),
+            "short_run_log": math.log1p(runs[index]),
+            "repeated": float(seen[block.lower] > 1),
+        }
+        for rule in phrase_rules:
+            row[f"rule:{rule.name}"] = float(rule.regex.search(block.lower if rule.folded else text) is not None)
+        rows.append(row)
+    return rows
+
+
+def html_features(doc: Document, phrase_rules: Sequence = ()) -> list[dict[str, float]]:
+    """Features of each block of a page's extracted text: the text's own, and those of the element it came
+    from (found by its text; a block found in no element has ``unmatched`` set)."""
+    rows = text_features(doc.blocks, phrase_rules)
+    elements = _elements_by_text(doc) if doc.tree is not None else {}
+    for block, row in zip(doc.blocks, rows, strict=True):
+        element = elements.get(_key(block.plain))
+        if element is None:
+            row["unmatched"] = 1.0
+            continue
+        row[f"tag:{_TAG_KINDS.get(element.tag, 'other')}"] = 1.0
+        chars = len(_key(element.text_content())) or 1
+        row["link_density"] = min(1.0, sum(len(_key(a.text_content())) for a in element.iter("a")) / chars)
+        ancestors = list(element.iterancestors())
+        for ancestor in (element, *ancestors):
+            if ancestor.tag in _INSIDE:
+                row[f"inside:{ancestor.tag}"] = 1.0
+        row["depth_log"] = math.log1p(len(ancestors))
+        for ancestor in (element, *ancestors[:_ANCESTORS]):
+            for group in _groups(ancestor.get("class", "") + " " + ancestor.get("id", "")):
+                row[f"token:{group}"] = 1.0
+        role = " ".join(filter(None, (a.get("role") for a in ancestors[:_ANCESTORS])))
+        if role:
+            row["role:landmark"] = float(
+                any(r in role for r in ("complementary", "navigation", "banner", "contentinfo"))
+            )
+            row["role:main"] = float("main" in role or "article" in role)
+    return rows
+
+
+def score_text_blocks(blocks: Sequence[Block], *, scorer: BlockScorer | None = None) -> list[float]:
+    """Probability that each block of a plain-text dump is article text (the text-only features)."""
+    scorer = scorer or load_scorer("text")
+    return [scorer.probability(row) for row in text_features(blocks, generic_phrase_rules())]
+
+
+def score_html_blocks(doc: Document, *, scorer: BlockScorer | None = None) -> list[float]:
+    """Probability that each block of ``doc.blocks`` (a page's extracted text) is article text."""
+    scorer = scorer or load_scorer()
+    return [scorer.probability(row) for row in html_features(doc, generic_phrase_rules())]
+
+
+def apply_scorer(doc: Document, threshold: float | None = None, *, model: Path | None = None) -> None:
+    """Remove the blocks scored below ``threshold`` (the model's own when None; 0 keeps every block), each
+    removal naming the features that weighed most against it. ``model``: another model file."""
+    if not doc.blocks or threshold == 0:
+        return
+    page = doc.tree is not None
+    scorer = load_scorer("html" if page else "text", model or MODEL_PATH)
+    limit = scorer.threshold if threshold is None else threshold
+    if limit == 0:
+        return
+    rules = generic_phrase_rules()
+    rows = html_features(doc, rules) if page else text_features(doc.blocks, rules)
+    kept: list[Block] = []
+    gap = False
+    for block, row in zip(doc.blocks, rows, strict=True):
+        if scorer.probability(row) < limit:
+            doc.removed.append(Removal("scorer", "scorer", block.text, scorer.reasons(row)))
+            gap = gap or block.gap
+            continue
+        block.gap = block.gap or (gap and bool(kept))
+        gap = False
+        kept.append(block)
+    if kept:
+        kept[0].gap = False
+    doc.blocks = kept
+
+
+@cache
+def generic_phrase_rules() -> tuple:
+    """The drop and cut rules of the shipped generic rule set: their patterns are features."""
+    from cleaner.rules import load_catalog
+
+    default = load_catalog().by_name.get("default")
+    return tuple(r for r in (default.text_rules if default else ()) if r.regex is not None)
+
+
+def _short_runs(short: list[bool]) -> list[int]:
+    """For each block, the length of the run of short blocks it stands in (0 for a long block)."""
+    runs = [0] * len(short)
+    start = 0
+    while start < len(short):
+        if not short[start]:
+            start += 1
+            continue
+        end = start
+        while end < len(short) and short[end]:
+            end += 1
+        for i in range(start, end):
+            runs[i] = end - start
+        start = end
+    return runs
+
+
+def _key(text: str) -> str:
+    return " ".join(_WORD.findall(text.casefold()))
+
+
+def _elements_by_text(doc: Document) -> dict[str, object]:
+    """The deepest block element holding exactly each text, in the page as the rules left it."""
+    found: dict[str, object] = {}
+    for element in doc.tree.iter(*_BLOCK_TAGS):
+        if element.tag in ("div", "span") and not (element.text and element.text.strip()):
+            continue  # a wrapper: its text is its children's, found through them
+        key = _key(element.text_content())
+        if key:
+            found[key] = element
+    return found
+
+
+def _groups(names: str) -> set[str]:
+    groups = set()
+    for name in names.split():
+        for part in (name.lower(), *(p.lower() for p in _SPLIT_TOKENS.findall(name))):
+            group = _TOKEN_OF.get(part)
+            if group:
+                groups.add(group)
+    return groups
