@@ -81,6 +81,14 @@ def test_a_short_page_dump_is_not_framed() -> None:
     assert not [r for r in result.removed if r.rule.startswith("dump-frame:")]
 
 
+def test_an_extract_of_a_poem_keeps_its_short_lines() -> None:
+    """Near miss: an introduction, then forty short lines. Mostly short lines, but no menu opens it."""
+    verses = [f"the tide comes in at {hour} and leaves the stones" for hour in range(1, 41)]
+    text = "\n".join([ARTICLE[0], ARTICLE[1], *verses]) + "\n"
+    result = clean_text(text, site_rules=False)
+    assert result.text.splitlines() == [ARTICLE[0], ARTICLE[1], *verses]
+
+
 def test_a_dump_that_is_mostly_a_list_keeps_its_list() -> None:
     """Bad input: a page of short lines and no sentence is kept as it is: nothing to tell the article by."""
     items = [f"* Tide table for day {day}" for day in range(1, 200)]

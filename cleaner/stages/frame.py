@@ -1,16 +1,18 @@
 """Text dumps of whole pages: keep the stretch of the text where the article is, drop the menus and footers.
 
 A dump of a whole page (a crawl's WET text, ``inscriptis`` or ``html2text`` of the full HTML) holds the
-article between runs of short lines: navigation, section lists, related headlines, footers. Runs of
-short lines dominate such a dump; in an extractor's output (trafilatura's, the seeds) they do not, and
-nothing is done to it. Each line weighs for or against being in the article by its shape alone, in any
-language: a sentence (enough words, ending as sentences end) counts for it, by its length in words; a
-long line with punctuation but no final stop counts half; a short line counts against it. The stretches
-whose running sum stays positive are the candidates (the maximum-sum segments, found in one pass); the
-article runs from the first to the last of those that score at least a tenth of the best one, so a
-subheading or a short list inside the article stays, and so does a second stretch of article after a
-run of widgets in the middle. Lines before and after it are removed, each recorded with the rule
-``dump-frame:before-article`` or ``dump-frame:after-article``.
+article between runs of short lines: navigation, section lists, related headlines, footers. Such lines
+make most of a page's dump; in an extractor's output (trafilatura's, the seeds) they do not, and nothing
+is done to it. Each line weighs for or against being in the article by its shape alone, in any language:
+a sentence (six words or more, ending as sentences end) counts for it by its words; a long line that
+does not end so counts half, unless it is cased like a headline; a long list with commas counts half; a
+short line counts against it. The stretches whose running sum stays positive are the candidates (the
+maximum-sum segments, found in one pass); the article runs from the first to the last of those that
+score at least a twentieth of the best one, so a subheading or a short list inside the article stays,
+and so does a second stretch of article after a run of widgets. A page opens with its navigation: when
+the article's stretch starts in the first lines, the dump is an extract after all (a poem, a recipe: an
+introduction, then short lines) and nothing is removed. Otherwise the lines before and after the
+article are removed, recorded as ``dump-frame:before-article`` and ``dump-frame:after-article``.
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ SENTENCE_WORDS = 6  # a line of fewer words is short: a menu item, label or head
 LONG_WORDS = 12  # a line this long without a final stop is still text, if it is not a title-cased headline
 TAG_LIST_WORDS = 25  # a longer line without punctuation is a tag cloud or a list of links
 WORDS_PER_MARK = 20  # ... one comma or stop in this many words makes it text
-LINE_PENALTY = 15  # what a short line counts against the stretch it is in (a sentence word counts 6)
-WORD_WEIGHT = 6
+LINE_PENALTY = 15  # what a short line counts against the stretch it is in...
+WORD_WEIGHT = 6  # ...and what each word of a sentence counts for it
+MENU_LINES = 5  # a page opens with its navigation: an extract whose text comes first is not framed
 KEEP_RATIO = 0.05  # a stretch scoring this share of the best one is article too
 
 _SENTENCE_END = frozenset(".!?…。！？:;\"'”’»)]")
@@ -104,6 +107,8 @@ def frame_dump(doc: Document) -> None:
     if span is None:
         return
     first, last = span
+    if first < MENU_LINES:
+        return
     doc.removed.extend(Removal("dump-frame:before-article", "text", block.text) for block in doc.blocks[:first])
     doc.removed.extend(Removal("dump-frame:after-article", "text", block.text) for block in doc.blocks[last + 1 :])
     doc.blocks = doc.blocks[first : last + 1]
