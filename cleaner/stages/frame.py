@@ -17,7 +17,9 @@ article are removed, recorded as ``dump-frame:before-article`` and ``dump-frame:
 
 from __future__ import annotations
 
-from cleaner.document import Block, Document, Removal
+import re
+
+from cleaner.document import Document, Removal
 
 MIN_LINES = 30  # a dump this short is an extract, not a page
 SHORT_SHARE = 0.55  # share of short lines from which a dump is a whole page (extracts: 0.1 typical, 0.4 rare)
@@ -31,20 +33,13 @@ MENU_LINES = 5  # a page opens with its navigation: an extract whose text comes 
 KEEP_RATIO = 0.05  # a stretch scoring this share of the best one is article too
 
 _SENTENCE_END = frozenset(".!?…。！？:;\"'”’»)]")
-_MARKS = frozenset(".,;!?،。、，！？")
-
-
-def _is_wide(char: str) -> bool:
-    """Scripts written without spaces between words: kana, CJK ideographs, Hangul."""
-    code = ord(char)
-    return 0x3040 <= code <= 0x30FF or 0x3400 <= code <= 0x9FFF or 0xAC00 <= code <= 0xD7AF or 0xF900 <= code <= 0xFAFF
+_MARKS = re.compile("[.,;!?،。、，！？]")
+_WIDE = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
 def _words(text: str) -> int:
-    """Words, counting two characters of a script written without spaces as one word."""
-    spaced = len(text.split())
-    wide = sum(1 for char in text if char >= "\u3040" and _is_wide(char))
-    return max(spaced, wide // 2)
+    """Words, counting two characters of a script written without spaces (kana, CJK, Hangul) as one."""
+    return max(len(text.split()), len(_WIDE.findall(text)) // 2)
 
 
 def _headline_cased(text: str) -> bool:
@@ -54,34 +49,32 @@ def _headline_cased(text: str) -> bool:
     return not words or sum(word[0].isupper() for word in words) * 2 >= len(words)
 
 
-def _weight(text: str) -> float:
-    """How much a line counts for (positive) or against (negative) being part of the article."""
-    words = _words(text)
+def _weight(text: str, words: int) -> float:
+    """How much a line of ``words`` words counts for (positive) or against (negative) being in the article."""
     if words < SENTENCE_WORDS:
         return -LINE_PENALTY
     if text[-1] in _SENTENCE_END:
         return words * WORD_WEIGHT
     if words >= LONG_WORDS and not _headline_cased(text):
         return words * WORD_WEIGHT / 2
-    if words >= TAG_LIST_WORDS and sum(1 for char in text if char in _MARKS) * WORDS_PER_MARK >= words:
+    if words >= TAG_LIST_WORDS and len(_MARKS.findall(text)) * WORDS_PER_MARK >= words:
         return words * WORD_WEIGHT / 2
     return -LINE_PENALTY
 
 
-def is_whole_page(blocks: list[Block]) -> bool:
-    """A dump of a whole page rather than of its article: many lines, most of them short."""
-    if len(blocks) < MIN_LINES:
+def is_whole_page(words: list[int]) -> bool:
+    """A dump of a whole page rather than of its article (``words``: of each line): many lines, most short."""
+    if len(words) < MIN_LINES:
         return False
-    short = sum(1 for block in blocks if _words(block.plain) < SENTENCE_WORDS)
-    return short >= SHORT_SHARE * len(blocks)
+    return sum(1 for count in words if count < SENTENCE_WORDS) >= SHORT_SHARE * len(words)
 
 
-def article_span(blocks: list[Block]) -> tuple[int, int] | None:
-    """First and last index of the article in a whole-page dump, or None when no line reads as text."""
+def article_span(lines: list[str], words: list[int]) -> tuple[int, int] | None:
+    """First and last index of the article among a whole-page dump's lines, or None when none reads as text."""
     stretches: list[tuple[float, int, int]] = []  # (best running sum, start, index where it was reached)
     running, start, peak, peak_at = 0.0, 0, 0.0, -1
-    for index, block in enumerate(blocks):
-        weight = _weight(block.plain)
+    for index, (line, count) in enumerate(zip(lines, words, strict=True)):
+        weight = _weight(line, count)
         if running <= 0:
             if peak > 0:
                 stretches.append((peak, start, peak_at))
@@ -101,9 +94,11 @@ def article_span(blocks: list[Block]) -> tuple[int, int] | None:
 
 def frame_dump(doc: Document) -> None:
     """Keep only the article's stretch of a whole-page dump, recording what was removed."""
-    if not is_whole_page(doc.blocks):
+    lines = [block.plain for block in doc.blocks]
+    words = [_words(line) for line in lines]
+    if not is_whole_page(words):
         return
-    span = article_span(doc.blocks)
+    span = article_span(lines, words)
     if span is None:
         return
     first, last = span
