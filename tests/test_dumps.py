@@ -46,6 +46,7 @@ def test_a_whole_page_dump_keeps_its_article_and_loses_menus_related_headlines_a
     assert {"dump-frame:before-article", "dump-frame:after-article"} <= rules
     assert any(r.rule == "dump-frame:before-article" and r.text == "* Council" for r in result.removed)
     assert any(r.rule == "dump-frame:after-article" and r.text == "Privacy" for r in result.removed)
+    assert result.extracted_chars == len(result.text)  # the frame found the article: nothing else was removed
 
 
 def test_subheadings_a_short_list_and_an_inline_widget_inside_the_article_stay() -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from cleaner.document import Document, Removal
+from cleaner.document import Document, Removal, join_blocks
 
 MIN_LINES = 30  # a dump this short is an extract, not a page
 SHORT_SHARE = 0.55  # share of short lines from which a dump is a whole page (extracts: 0.1 typical, 0.4 rare)
@@ -107,5 +107,5 @@ def frame_dump(doc: Document) -> None:
     doc.removed.extend(Removal("dump-frame:before-article", "text", block.text) for block in doc.blocks[:first])
     doc.removed.extend(Removal("dump-frame:after-article", "text", block.text) for block in doc.blocks[last + 1 :])
     doc.blocks = doc.blocks[first : last + 1]
-    if doc.blocks:
-        doc.blocks[0].gap = False
+    doc.blocks[0].gap = False
+    doc.extracted_chars = len(join_blocks(doc.blocks))  # the article found, as an extractor's output is
