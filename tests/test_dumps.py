@@ -188,3 +188,12 @@ def test_explain_shows_the_frame_and_a_trimmed_line_end(tmp_path: Path) -> None:
     assert "- dump-frame:before-article\n    Home\n" in out
     assert "    The board met on Monday, the chair said.\n- default:read-more-tail" in out
     assert "    Read more: Ferry timetable changes from Monday\n" in out
+
+
+def test_a_comment_link_under_the_headline_cuts_nothing() -> None:
+    """A thread's heading cuts to the end only after a block of prose: 'Leave a comment' above the article
+    is the byline's link, not the thread."""
+    head = ["Harbour board agrees repair", "Work on the western breakwater starts in April", "Leave a comment"]
+    text = "\n".join([*head, *ARTICLE])
+    result = clean_text(text, site_rules=False)
+    assert result.text.splitlines()[-len(ARTICLE) :] == ARTICLE
