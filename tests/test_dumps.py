@@ -67,6 +67,13 @@ def test_subheadings_a_short_list_and_an_inline_widget_inside_the_article_stay()
     assert not any(r.rule.startswith("dump-frame:") and r.text in inside for r in result.removed)
 
 
+def test_a_list_that_ends_the_article_stays_and_the_menu_after_it_goes() -> None:
+    dates = [f"March {day} -- Harbour Hall, North Quay, Lighthouse Room" for day in (3, 10, 17)]
+    lead_in = "The board will hold public meetings on these dates:"
+    result = clean_text(whole_page([*ARTICLE, lead_in, *dates]), site_rules=False)
+    assert result.text.splitlines() == [*ARTICLE, lead_in, *dates]
+
+
 def test_an_extractors_dump_is_not_framed() -> None:
     """Near miss: the seeds are extracts (mostly paragraphs): no line of them is taken as page furniture."""
     for seed in sorted((SAMPLES / "seeds").glob("*.txt")):

@@ -11,8 +11,9 @@ maximum-sum segments, found in one pass); the article runs from the first to the
 score at least a twentieth of the best one, so a subheading or a short list inside the article stays,
 and so does a second stretch of article after a run of widgets. A page opens with its navigation: when
 the article's stretch starts in the first lines, the dump is an extract after all (a poem, a recipe: an
-introduction, then short lines) and nothing is removed. Otherwise the lines before and after the
-article are removed, recorded as ``dump-frame:before-article`` and ``dump-frame:after-article``.
+introduction, then short lines) and nothing is removed. The article's end runs on over lines that are
+not short (a list of dates or places closing it) up to the first short one. The lines before and after
+the article are removed, recorded as ``dump-frame:before-article`` and ``dump-frame:after-article``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ WORDS_PER_MARK = 20  # ... one comma or stop in this many words makes it text
 LINE_PENALTY = 15  # what a short line counts against the stretch it is in...
 WORD_WEIGHT = 6  # ...and what each word of a sentence counts for it
 MENU_LINES = 5  # a page opens with its navigation: an extract whose text comes first is not framed
+TAIL_WORDS = 8
 KEEP_RATIO = 0.05  # a stretch scoring this share of the best one is article too
 
 _SENTENCE_END = frozenset(".!?…。！？:;\"'”’»)]")
@@ -104,6 +106,8 @@ def frame_dump(doc: Document) -> None:
     first, last = span
     if first < MENU_LINES:
         return
+    while last + 1 < len(words) and words[last + 1] >= SENTENCE_WORDS:
+        last += 1  # a list that ends the article (dates, places) runs until the first menu-length line
     doc.removed.extend(Removal("dump-frame:before-article", "text", block.text) for block in doc.blocks[:first])
     doc.removed.extend(Removal("dump-frame:after-article", "text", block.text) for block in doc.blocks[last + 1 :])
     doc.blocks = doc.blocks[first : last + 1]
