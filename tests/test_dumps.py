@@ -171,7 +171,7 @@ def test_control_characters_and_mixed_scripts_do_not_break_a_dump() -> None:
     ]
     result = clean_text(whole_page(article * 2), site_rules=False)
     for line in article:
-        assert line in result.text
+        assert line.replace("\x07", "").replace("\x1b", "") in result.text  # control characters are taken out
     assert "* Council" not in result.text
 
 

@@ -290,18 +290,17 @@ HTML_CASES: dict[str, tuple[str, str, str, str]] = {
         f"<article>{STORY}<p class='adjacent-note'>The adjacent hall hosted the vote count.</p></article>",
         "adjacent hall",
     ),
-    "standfirst": (
+    "teaser-deck": (
+        f"<article>{STORY}</article><ul>"
+        "<li><h3><a href='/a'>Harbour plan delayed again</a></h3>"
+        "<p class='dek'>Engineers ask for a further year</p></li>"
+        "<li><h3><a href='/b'>Tram line opens in May</a></h3>"
+        "<p class='dek'>The first trams run on the east side</p></li>"
+        "</ul>",
+        "Engineers ask for a further year",
         f"<article><h1>Budget approved</h1><h2 class='sub-head'>An all-night debate ends in a narrow vote</h2>{STORY}"
         "</article>",
         "all-night debate",
-        f"<article><h1>Budget approved</h1><h2 class='subtitles-note'>Spending plans in detail</h2>{STORY}</article>",
-        "Spending plans",
-    ),
-    "description-heading": (
-        f"<article><h1>Budget approved</h1><h3>An all-night debate ends in a narrow vote</h3>{STORY}</article>",
-        "all-night debate",
-        f"<article><h1>Budget approved</h1><h3>Spending plans in detail</h3>{STORY}</article>",
-        "Spending plans",
     ),
     "landmarks": (
         f"<article>{STORY}</article><div role='complementary'><p>Most read: tax rises again this year</p></div>",

@@ -140,7 +140,10 @@ def load_toml_ruleset(path: Path, phrases: Phrases | None = None) -> RuleSet:
 def _html_rule(entry: dict[str, Any], path: Path, where: str) -> HtmlRule:
     _check_keys(
         entry,
-        {"name", "select", "xpath", "tokens", "max_share", "min_link_share", "max_chars", "same_text_as", "note"},
+        {
+            *("name", "select", "xpath", "tokens", "max_share", "min_link_share", "max_chars", "same_text_as"),
+            *("in_teaser", "note"),
+        },
         path,
         where,
     )
@@ -167,6 +170,7 @@ def _html_rule(entry: dict[str, Any], path: Path, where: str) -> HtmlRule:
         min_link_share=_fraction(entry, "min_link_share", path, where, 0.0),
         max_chars=_positive(entry, "max_chars", path, where),
         same_text_as_description=same_text_as == "description",
+        in_teaser=_get(entry, "in_teaser", bool, path, where, False),
     )
 
 
