@@ -46,6 +46,7 @@ def test_a_whole_page_dump_keeps_its_article_and_loses_menus_related_headlines_a
     assert {"dump-frame:before-article", "dump-frame:after-article"} <= rules
     assert any(r.rule == "dump-frame:before-article" and r.text == "* Council" for r in result.removed)
     assert any(r.rule == "dump-frame:after-article" and r.text == "Privacy" for r in result.removed)
+    assert result.extracted_chars == len(result.text)  # the frame found the article: nothing else was removed
 
 
 def test_subheadings_a_short_list_and_an_inline_widget_inside_the_article_stay() -> None:
@@ -66,6 +67,13 @@ def test_subheadings_a_short_list_and_an_inline_widget_inside_the_article_stay()
     assert not any(r.rule.startswith("dump-frame:") and r.text in inside for r in result.removed)
 
 
+def test_a_list_that_ends_the_article_stays_and_the_menu_after_it_goes() -> None:
+    dates = [f"March {day} -- Harbour Hall, North Quay, Lighthouse Room" for day in (3, 10, 17)]
+    lead_in = "The board will hold public meetings on these dates:"
+    result = clean_text(whole_page([*ARTICLE, lead_in, *dates]), site_rules=False)
+    assert result.text.splitlines() == [*ARTICLE, lead_in, *dates]
+
+
 def test_an_extractors_dump_is_not_framed() -> None:
     """Near miss: the seeds are extracts (mostly paragraphs): no line of them is taken as page furniture."""
     for seed in sorted((SAMPLES / "seeds").glob("*.txt")):
@@ -79,6 +87,14 @@ def test_a_short_page_dump_is_not_framed() -> None:
     """Near miss: under thirty lines a dump is an extract with a few labels, not a page."""
     result = clean_text("\n".join([*MENU[:4], *ARTICLE, *FOOTER[:3]]) + "\n", site_rules=False)
     assert not [r for r in result.removed if r.rule.startswith("dump-frame:")]
+
+
+def test_an_extract_of_a_poem_keeps_its_short_lines() -> None:
+    """Near miss: an introduction, then forty short lines. Mostly short lines, but no menu opens it."""
+    verses = [f"the tide comes in at {hour} and leaves the stones" for hour in range(1, 41)]
+    text = "\n".join([ARTICLE[0], ARTICLE[1], *verses]) + "\n"
+    result = clean_text(text, site_rules=False)
+    assert result.text.splitlines() == [ARTICLE[0], ARTICLE[1], *verses]
 
 
 def test_a_dump_that_is_mostly_a_list_keeps_its_list() -> None:
@@ -179,3 +195,12 @@ def test_explain_shows_the_frame_and_a_trimmed_line_end(tmp_path: Path) -> None:
     assert "- dump-frame:before-article\n    Home\n" in out
     assert "    The board met on Monday, the chair said.\n- default:read-more-tail" in out
     assert "    Read more: Ferry timetable changes from Monday\n" in out
+
+
+def test_a_comment_link_under_the_headline_cuts_nothing() -> None:
+    """A thread's heading cuts to the end only after a block of prose: 'Leave a comment' above the article
+    is the byline's link, not the thread."""
+    head = ["Harbour board agrees repair", "Work on the western breakwater starts in April", "Leave a comment"]
+    text = "\n".join([*head, *ARTICLE])
+    result = clean_text(text, site_rules=False)
+    assert result.text.splitlines()[-len(ARTICLE) :] == ARTICLE

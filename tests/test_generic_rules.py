@@ -215,6 +215,11 @@ TEXT_CASES: dict[str, tuple[str, str, str]] = {
         "Anna: I think this is a disgrace and the library should get more.",
         article(middle=["Comments", "The council received two hundred comments during the consultation period."]),
     ),
+    "comment-label-thread": (
+        article(tail=["Comments", *[f"Reader {n}: the library should get more, not less." for n in range(8)]]),
+        "Comments",
+        article(middle=["Comments", "The council received two hundred comments during the consultation period."]),
+    ),
     "repeated-block": (
         article(head=["Budget approved after all-night debate", "Budget approved after all-night debate"]),
         None,

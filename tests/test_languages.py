@@ -46,6 +46,7 @@ PLACE = {
     "related-list": "tail",
     "author-bio": "tail",
     "comment-section": "tail",
+    "comment-label-thread": "tail",
     "byline": "head",
     "date-line": "head",
     "reading-time": "head",
@@ -160,6 +161,10 @@ LANGUAGES: dict[str, Language] = {
                 ["Comentarios", "Ana: una vergüenza, la biblioteca merece más dinero."],
                 "Los comentarios de los vecinos se recogerán hasta el viernes.",
             ),
+            "comment-label-thread": (
+                ["Comentarios", *["Ana: una vergüenza, la biblioteca merece más dinero."] * 8],
+                "Los comentarios de los vecinos se recogerán hasta el viernes.",
+            ),  # a thread of eight replies
             "byline": (
                 ["Por Ángel Martínez, Diario de la Ciudad"],
                 "Por la tarde, el pleno siguió reunido para votar las enmiendas de la oposición.",
@@ -297,6 +302,10 @@ LANGUAGES: dict[str, Language] = {
                 ["Comentários", "Ana: uma vergonha, a biblioteca merece mais dinheiro."],
                 "Os comentários dos moradores serão recolhidos até sexta-feira.",
             ),
+            "comment-label-thread": (
+                ["Comentários", *["Ana: uma vergonha, a biblioteca merece mais dinheiro."] * 8],
+                "Os comentários dos moradores serão recolhidos até sexta-feira.",
+            ),  # a thread of eight replies
             "byline": (
                 ["Por João Silva, Jornal da Cidade"],
                 "Por volta das 22h, os vereadores ainda discutiam as emendas da oposição.",
@@ -427,6 +436,10 @@ LANGUAGES: dict[str, Language] = {
                 ["Commentaires", "Anne\u00a0: une honte, la bibliothèque mérite plus."],
                 "Les commentaires des habitants seront recueillis jusqu’à vendredi.",
             ),
+            "comment-label-thread": (
+                ["Commentaires", *["Anne\u00a0: une honte, la bibliothèque mérite plus."] * 8],
+                "Les commentaires des habitants seront recueillis jusqu’à vendredi.",
+            ),  # a thread of eight replies
             "byline": (
                 ["Par Éric Dupont, La Gazette de la Ville"],
                 "Par ailleurs, la maire a promis une nouvelle consultation au printemps.",
@@ -557,6 +570,10 @@ LANGUAGES: dict[str, Language] = {
                 ["Kommentare", "Anna: Eine Schande, die Bibliothek verdient mehr Geld."],
                 "Die Kommentare der Bürger werden bis Freitag gesammelt.",
             ),
+            "comment-label-thread": (
+                ["Kommentare", *["Anna: Eine Schande, die Bibliothek verdient mehr Geld."] * 8],
+                "Die Kommentare der Bürger werden bis Freitag gesammelt.",
+            ),  # a thread of eight replies
             "byline": (
                 ["Ein Kommentar von Jörg Müller"],
                 "Von Montag an gilt im Rathaus eine neue Gebührenordnung für Parkplätze.",
@@ -691,6 +708,10 @@ LANGUAGES: dict[str, Language] = {
                 ["Commenti", "Anna: una vergogna, la biblioteca merita di più."],
                 "I commenti dei cittadini saranno raccolti fino a venerdì.",
             ),
+            "comment-label-thread": (
+                ["Commenti", *["Anna: una vergogna, la biblioteca merita di più."] * 8],
+                "I commenti dei cittadini saranno raccolti fino a venerdì.",
+            ),  # a thread of eight replies
             "byline": (
                 ["di Mario Rossi"],
                 "Di sera il consiglio ha continuato a discutere gli emendamenti dell’opposizione.",
@@ -825,6 +846,10 @@ LANGUAGES: dict[str, Language] = {
                 ["Komentarze", "Anna: wstyd, biblioteka zasługuje na więcej."],
                 "Komentarze mieszkańców będą zbierane do piątku.",
             ),
+            "comment-label-thread": (
+                ["Komentarze", *["Anna: wstyd, biblioteka zasługuje na więcej."] * 8],
+                "Komentarze mieszkańców będą zbierane do piątku.",
+            ),  # a thread of eight replies
             "byline": (
                 ["Autor: Łukasz Nowak"],
                 "Autor projektu, Jan Kowalski, przedstawił radnym swoje poprawki we wtorek.",
@@ -961,6 +986,10 @@ LANGUAGES: dict[str, Language] = {
                 ["Комментарии", "Анна: позор, библиотека заслуживает большего."],
                 "Комментарии жителей будут собирать до пятницы.",
             ),
+            "comment-label-thread": (
+                ["Комментарии", *["Анна: позор, библиотека заслуживает большего."] * 8],
+                "Комментарии жителей будут собирать до пятницы.",
+            ),  # a thread of eight replies
             "byline": (["Автор: Андрей Иванов"], "Автор поправок, депутат Сергей Петров, представил их во вторник."),
             "date-line": (
                 ["Опубликовано 12 марта 2025, 10:42", "Обновлено 12.03.2025 в 13:05 мск"],
@@ -1088,6 +1117,10 @@ LANGUAGES: dict[str, Language] = {
                 ["Коментарі", "Анна: ганьба, бібліотека заслуговує на більше."],
                 "Коментарі мешканців збиратимуть до п’ятниці.",
             ),
+            "comment-label-thread": (
+                ["Коментарі", *["Анна: ганьба, бібліотека заслуговує на більше."] * 8],
+                "Коментарі мешканців збиратимуть до п’ятниці.",
+            ),  # a thread of eight replies
             "byline": (
                 ["Автор: Олена Коваленко"],
                 "Автор поправок, депутат Сергій Петренко, представив їх у вівторок.",

@@ -61,6 +61,7 @@ class TextRule:
     min_chars: int
     side: Literal["after", "before"]  # for ``cut``: the rest removed with the marker
     until_prose: bool  # for ``cut`` after: stop before the first block that reads as prose
+    prose_before: int = 0  # for ``cut``: only a marker with at least this many blocks of prose before it
 
 
 @dataclass(frozen=True)

@@ -180,7 +180,7 @@ def _html_rule(entry: dict[str, Any], path: Path, where: str) -> HtmlRule:
 def _text_rule(entry: dict[str, Any], action: str, path: Path, where: str, pattern: Any) -> TextRule:
     keys = {"name", "position", "within", "share", "max_chars", "min_chars", "note"}
     keys |= {"pattern"} if action != "repeat" else set()
-    keys |= {"side", "until"} if action == "cut" else set()
+    keys |= {"side", "until", "prose_before"} if action == "cut" else set()
     _check_keys(entry, keys, path, where)
     if action != "repeat" and "pattern" not in entry:
         raise RuleError(str(path), f"{where}.pattern: missing")
@@ -214,6 +214,7 @@ def _text_rule(entry: dict[str, Any], action: str, path: Path, where: str, patte
         min_chars=_positive(entry, "min_chars", path, where) or 0,
         side=side,  # type: ignore[arg-type]
         until_prose=until == "prose",
+        prose_before=_positive(entry, "prose_before", path, where) or 0,
     )
 
 

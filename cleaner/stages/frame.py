@@ -1,21 +1,26 @@
 """Text dumps of whole pages: keep the stretch of the text where the article is, drop the menus and footers.
 
 A dump of a whole page (a crawl's WET text, ``inscriptis`` or ``html2text`` of the full HTML) holds the
-article between runs of short lines: navigation, section lists, related headlines, footers. Runs of
-short lines dominate such a dump; in an extractor's output (trafilatura's, the seeds) they do not, and
-nothing is done to it. Each line weighs for or against being in the article by its shape alone, in any
-language: a sentence (enough words, ending as sentences end) counts for it, by its length in words; a
-long line with punctuation but no final stop counts half; a short line counts against it. The stretches
-whose running sum stays positive are the candidates (the maximum-sum segments, found in one pass); the
-article runs from the first to the last of those that score at least a tenth of the best one, so a
-subheading or a short list inside the article stays, and so does a second stretch of article after a
-run of widgets in the middle. Lines before and after it are removed, each recorded with the rule
-``dump-frame:before-article`` or ``dump-frame:after-article``.
+article between runs of short lines: navigation, section lists, related headlines, footers. Such lines
+make most of a page's dump; in an extractor's output (trafilatura's, the seeds) they do not, and nothing
+is done to it. Each line weighs for or against being in the article by its shape alone, in any language:
+a sentence (six words or more, ending as sentences end) counts for it by its words; a long line that
+does not end so counts half, unless it is cased like a headline; a long list with commas counts half; a
+short line counts against it. The stretches whose running sum stays positive are the candidates (the
+maximum-sum segments, found in one pass); the article runs from the first to the last of those that
+score at least a twentieth of the best one, so a subheading or a short list inside the article stays,
+and so does a second stretch of article after a run of widgets. A page opens with its navigation: when
+the article's stretch starts in the first lines, the dump is an extract after all (a poem, a recipe: an
+introduction, then short lines) and nothing is removed. The article's end runs on over lines that are
+not short (a list of dates or places closing it) up to the first short one. The lines before and after
+the article are removed, recorded as ``dump-frame:before-article`` and ``dump-frame:after-article``.
 """
 
 from __future__ import annotations
 
-from cleaner.document import Block, Document, Removal
+import re
+
+from cleaner.document import Document, Removal, join_blocks
 
 MIN_LINES = 30  # a dump this short is an extract, not a page
 SHORT_SHARE = 0.55  # share of short lines from which a dump is a whole page (extracts: 0.1 typical, 0.4 rare)
@@ -23,25 +28,20 @@ SENTENCE_WORDS = 6  # a line of fewer words is short: a menu item, label or head
 LONG_WORDS = 12  # a line this long without a final stop is still text, if it is not a title-cased headline
 TAG_LIST_WORDS = 25  # a longer line without punctuation is a tag cloud or a list of links
 WORDS_PER_MARK = 20  # ... one comma or stop in this many words makes it text
-LINE_PENALTY = 15  # what a short line counts against the stretch it is in (a sentence word counts 6)
-WORD_WEIGHT = 6
+LINE_PENALTY = 15  # what a short line counts against the stretch it is in...
+WORD_WEIGHT = 6  # ...and what each word of a sentence counts for it
+MENU_LINES = 5  # a page opens with its navigation: an extract whose text comes first is not framed
+TAIL_WORDS = 8
 KEEP_RATIO = 0.05  # a stretch scoring this share of the best one is article too
 
 _SENTENCE_END = frozenset(".!?…。！？:;\"'”’»)]")
-_MARKS = frozenset(".,;!?،。、，！？")
-
-
-def _is_wide(char: str) -> bool:
-    """Scripts written without spaces between words: kana, CJK ideographs, Hangul."""
-    code = ord(char)
-    return 0x3040 <= code <= 0x30FF or 0x3400 <= code <= 0x9FFF or 0xAC00 <= code <= 0xD7AF or 0xF900 <= code <= 0xFAFF
+_MARKS = re.compile("[.,;!?،。、，！？]")
+_WIDE = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
 def _words(text: str) -> int:
-    """Words, counting two characters of a script written without spaces as one word."""
-    spaced = len(text.split())
-    wide = sum(1 for char in text if char >= "\u3040" and _is_wide(char))
-    return max(spaced, wide // 2)
+    """Words, counting two characters of a script written without spaces (kana, CJK, Hangul) as one."""
+    return max(len(text.split()), len(_WIDE.findall(text)) // 2)
 
 
 def _headline_cased(text: str) -> bool:
@@ -51,34 +51,32 @@ def _headline_cased(text: str) -> bool:
     return not words or sum(word[0].isupper() for word in words) * 2 >= len(words)
 
 
-def _weight(text: str) -> float:
-    """How much a line counts for (positive) or against (negative) being part of the article."""
-    words = _words(text)
+def _weight(text: str, words: int) -> float:
+    """How much a line of ``words`` words counts for (positive) or against (negative) being in the article."""
     if words < SENTENCE_WORDS:
         return -LINE_PENALTY
     if text[-1] in _SENTENCE_END:
         return words * WORD_WEIGHT
     if words >= LONG_WORDS and not _headline_cased(text):
         return words * WORD_WEIGHT / 2
-    if words >= TAG_LIST_WORDS and sum(1 for char in text if char in _MARKS) * WORDS_PER_MARK >= words:
+    if words >= TAG_LIST_WORDS and len(_MARKS.findall(text)) * WORDS_PER_MARK >= words:
         return words * WORD_WEIGHT / 2
     return -LINE_PENALTY
 
 
-def is_whole_page(blocks: list[Block]) -> bool:
-    """A dump of a whole page rather than of its article: many lines, most of them short."""
-    if len(blocks) < MIN_LINES:
+def is_whole_page(words: list[int]) -> bool:
+    """A dump of a whole page rather than of its article (``words``: of each line): many lines, most short."""
+    if len(words) < MIN_LINES:
         return False
-    short = sum(1 for block in blocks if _words(block.plain) < SENTENCE_WORDS)
-    return short >= SHORT_SHARE * len(blocks)
+    return sum(1 for count in words if count < SENTENCE_WORDS) >= SHORT_SHARE * len(words)
 
 
-def article_span(blocks: list[Block]) -> tuple[int, int] | None:
-    """First and last index of the article in a whole-page dump, or None when no line reads as text."""
+def article_span(lines: list[str], words: list[int]) -> tuple[int, int] | None:
+    """First and last index of the article among a whole-page dump's lines, or None when none reads as text."""
     stretches: list[tuple[float, int, int]] = []  # (best running sum, start, index where it was reached)
     running, start, peak, peak_at = 0.0, 0, 0.0, -1
-    for index, block in enumerate(blocks):
-        weight = _weight(block.plain)
+    for index, (line, count) in enumerate(zip(lines, words, strict=True)):
+        weight = _weight(line, count)
         if running <= 0:
             if peak > 0:
                 stretches.append((peak, start, peak_at))
@@ -98,14 +96,20 @@ def article_span(blocks: list[Block]) -> tuple[int, int] | None:
 
 def frame_dump(doc: Document) -> None:
     """Keep only the article's stretch of a whole-page dump, recording what was removed."""
-    if not is_whole_page(doc.blocks):
+    lines = [block.plain for block in doc.blocks]
+    words = [_words(line) for line in lines]
+    if not is_whole_page(words):
         return
-    span = article_span(doc.blocks)
+    span = article_span(lines, words)
     if span is None:
         return
     first, last = span
+    if first < MENU_LINES:
+        return
+    while last + 1 < len(words) and words[last + 1] >= SENTENCE_WORDS:
+        last += 1  # a list that ends the article (dates, places) runs until the first menu-length line
     doc.removed.extend(Removal("dump-frame:before-article", "text", block.text) for block in doc.blocks[:first])
     doc.removed.extend(Removal("dump-frame:after-article", "text", block.text) for block in doc.blocks[last + 1 :])
     doc.blocks = doc.blocks[first : last + 1]
-    if doc.blocks:
-        doc.blocks[0].gap = False
+    doc.blocks[0].gap = False
+    doc.extracted_chars = len(join_blocks(doc.blocks))  # the article found, as an extractor's output is

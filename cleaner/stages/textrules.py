@@ -43,6 +43,8 @@ def _doomed(rule: TextRule, blocks: list[Block]) -> set[int]:
         return {i for i in candidates if _matches(rule, blocks[i])}
     if rule.action == "cut":
         markers = [i for i in candidates if _matches(rule, blocks[i])]
+        if markers and rule.prose_before:
+            markers = _after_prose(markers, blocks, rule.prose_before)
         if not markers:
             return set()
         if rule.side == "before":
@@ -117,6 +119,17 @@ _PERIOD_END = re.compile(r"[.…][\"'”’»)\]]*$")
 _PUNCTUATION = re.compile(r"[.!?;:]")
 _SENTENCE_WORDS = 6  # a headline rarely ends with a full stop; a sentence this long does
 _PARAGRAPH_WORDS = 25  # longer than a headline; a paragraph this long has punctuation, a tag list has not
+
+
+def _after_prose(markers: list[int], blocks: list[Block], count: int) -> list[int]:
+    """The markers that have at least ``count`` blocks of prose before them: past the article's opening."""
+    kept, prose, scanned = [], 0, 0
+    for marker in markers:
+        prose += sum(1 for block in blocks[scanned:marker] if is_prose(block.plain))
+        scanned = marker
+        if prose >= count:
+            kept.append(marker)
+    return kept
 
 
 def is_prose(text: str) -> bool:
