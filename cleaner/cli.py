@@ -25,7 +25,7 @@ from rich.text import Text
 from cleaner.engines.batch import DEFAULT_TIMEOUT
 from cleaner.engines.batch import clean as clean_paths
 from cleaner.engines.jsonl import STDIO, Fields, clean_jsonl
-from cleaner.errors import CleanerError, RuleError
+from cleaner.errors import CleanerError, EngineError, RuleError
 from cleaner.options import DEFAULT_MAX_PAGES, DEFAULT_MIN_SHARE, MIN_PAGES, FetchOptions, Options
 from cleaner.rules import load_catalog
 from cleaner.sinks.files import render, write_atomic
@@ -67,7 +67,7 @@ def _commands() -> None:
 def main() -> None:
     try:
         app()
-    except RuleError as exc:
+    except (RuleError, EngineError) as exc:
         _stderr.print(f"error: {exc}", markup=False)
         sys.exit(2)
     except CleanerError as exc:
@@ -159,6 +159,7 @@ def clean(
                 timeout=timeout,
                 strict=strict,
                 on_outcome=_tracker(progress, "cleaning", "lines"),
+                mapper=_mapper(engine, address),
             )
         _summarise(quiet, summary.line())
         raise typer.Exit(1 if summary.failed else 0)
@@ -180,7 +181,15 @@ def clean(
         progress = stack.enter_context(_progress(quiet))
         on_outcome = _tracker(progress, "cleaning", "files", lambda: _count_inputs(paths))
         summary = clean_paths(
-            paths, options, url=url, jobs=jobs, force=force, timeout=timeout, report=manifest, on_outcome=on_outcome
+            paths,
+            options,
+            url=url,
+            jobs=jobs,
+            force=force,
+            timeout=timeout,
+            report=manifest,
+            on_outcome=on_outcome,
+            mapper=_mapper(engine, address),
         )
     health = rule_health_lines(summary.applied, summary.fired, options.rules_dirs) if report is not None else []
     _summarise(quiet, summary.line(), *(f"rule set {line}" for line in health))

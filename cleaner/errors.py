@@ -51,6 +51,10 @@ class OutputError(CleanerError):
     """An output cannot be written (read-only folder, full disk): the batch stops cleanly."""
 
 
+class EngineError(CleanerError):
+    """An engine cannot be used: Ray is not installed, or its cluster cannot be reached (exit 2)."""
+
+
 class FetchError(CleanerError):
     """A page could not be downloaded; ``kind`` groups failures in a summary (``HTTP 404``, ``timeout``)."""
 

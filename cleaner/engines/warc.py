@@ -19,15 +19,13 @@ from pathlib import Path
 from typing import IO, Any
 
 from cleaner.engines.batch import DEFAULT_TIMEOUT, Outcome, Summary
-from cleaner.engines.workers import Failure, Ready, default_jobs, ordered_map, prestart
+from cleaner.engines.workers import Failure, Mapper, Ready, default_jobs, ordered_map, prestart
 from cleaner.errors import CleanerError, InputError
 from cleaner.options import Options
 from cleaner.rules import load_catalog
 from cleaner.sinks.record import open_sink, record_of
 from cleaner.sources.files import document_from_bytes
 from cleaner.sources.warc import Damage, PassedOver, Refused, WarcPage, read_warc
-
-Mapper = Callable[..., Iterator[tuple[Any, Any]]]
 
 
 @dataclass
