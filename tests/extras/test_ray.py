@@ -99,3 +99,13 @@ def test_an_unreachable_cluster_is_one_line_and_exit_2(tmp_path: Path) -> None:
         f"error: --address 127.0.0.1:{port}: cannot reach the Ray cluster: Connection refused"
     ]
     assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_a_page_past_the_timeout_fails_alone_on_ray(tmp_path: Path) -> None:
+    big = b"<html><body>" + b"<div><p>word word word.</p></div>" * 100_000 + b"</body></html>"
+    write_warc(tmp_path / "crawl.warc", [*crawl(PAGES[:1]), *crawl([("https://big.example.org/", big)])])
+    result = run_cli(
+        "clean", "--warc", tmp_path / "crawl.warc", "-o", tmp_path / "o.jsonl", "--engine", "ray", "--timeout", "1.5"
+    )
+    assert result.returncode == 1 and "timed out after 1.5 s" in result.stderr_text
+    assert len((tmp_path / "o.jsonl").read_text().splitlines()) == 1
