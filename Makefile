@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test lint bench quality fuzz train
+.PHONY: setup demo test lint bench quality fuzz train test-extras
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,18 @@ lint: setup
 
 test: lint
 	$(BIN)/python -m pytest
+
+# The extras (parquet, ray, datatrove) in a venv of their own, and their tests with the real parts: a local
+# Ray cluster, datatrove's local executor, pyarrow reading back what was written.
+EXTRAS := .venv-extras
+$(EXTRAS)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(EXTRAS)
+	$(EXTRAS)/bin/python -m pip install --quiet --upgrade pip
+	$(EXTRAS)/bin/python -m pip install --quiet -e '.[test,parquet,ray,datatrove]'
+	touch $@
+
+test-extras: $(EXTRAS)/.installed
+	$(EXTRAS)/bin/python -m pytest tests/extras
 
 bench: setup
 	$(BIN)/python bench/speed.py

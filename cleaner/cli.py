@@ -13,7 +13,7 @@ import ipaddress
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, Annotated, Any
@@ -26,7 +26,7 @@ from rich.text import Text
 from cleaner.engines.batch import DEFAULT_TIMEOUT
 from cleaner.engines.batch import clean as clean_paths
 from cleaner.engines.jsonl import STDIO, Fields, clean_jsonl
-from cleaner.errors import CleanerError, OutputError, RuleError, translated
+from cleaner.errors import CleanerError, EngineError, OutputError, RuleError, translated
 from cleaner.options import DEFAULT_MAX_PAGES, DEFAULT_MIN_SHARE, MIN_PAGES, FetchOptions, Options
 from cleaner.rules import load_catalog
 from cleaner.sinks.files import render, write_atomic
@@ -86,7 +86,7 @@ def main() -> None:
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         app()
-    except RuleError as exc:
+    except (RuleError, EngineError) as exc:
         _stderr.print(f"error: {exc}", markup=False)
         sys.exit(2)
     except CleanerError as exc:
@@ -203,6 +203,7 @@ def clean(
                 timeout=timeout,
                 strict=strict,
                 on_outcome=_tracker(progress, "cleaning", "lines"),
+                mapper=_mapper(engine, address),
             )
         _summarise(quiet, summary.line())
         raise typer.Exit(1 if summary.failed else 0)
@@ -227,7 +228,15 @@ def clean(
         progress = stack.enter_context(_progress(quiet))
         on_outcome = _tracker(progress, "cleaning", "files", lambda: _count_inputs(paths))
         summary = clean_paths(
-            paths, options, url=url, jobs=jobs, force=force, timeout=timeout, report=manifest, on_outcome=on_outcome
+            paths,
+            options,
+            url=url,
+            jobs=jobs,
+            force=force,
+            timeout=timeout,
+            report=manifest,
+            on_outcome=on_outcome,
+            mapper=_mapper(engine, address),
         )
     health = rule_health_lines(summary.applied, summary.fired, options.rules_dirs) if report is not None else []
     _summarise(quiet, summary.line(), *(f"rule set {line}" for line in health))
@@ -279,7 +288,14 @@ def _mapper(engine: Engine, address: str | None) -> Callable[..., Any]:
 
 
 _FETCH = FetchOptions()  # the defaults shown by --help
-UrlsArgument = Annotated[Path, typer.Argument(help="A file of URLs, one per line (# comments); - reads stdin.")]
+UrlsArgument = Annotated[
+    Path | None, typer.Argument(help="A file of URLs, one per line (# comments); - reads stdin. Or --feed, --sitemap.")
+]
+FeedOption = Annotated[str | None, typer.Option(help="The pages an RSS or Atom feed links to, instead of a URL list.")]
+SitemapOption = Annotated[
+    str | None,
+    typer.Option(help="The pages of a sitemap or sitemap index (.xml, .xml.gz), or a robots.txt's Sitemap: lines."),
+]
 OutOption = Annotated[Path, typer.Option("--out", "-o", help="Folder the pages are saved in, one folder per host.")]
 DelayOption = Annotated[
     float, typer.Option(min=0, help="Seconds between two requests to one host, at least (jittered; Crawl-delay wins).")
@@ -308,8 +324,10 @@ RefreshOption = Annotated[
 
 @app.command()
 def fetch(
-    urls: UrlsArgument,
     out: OutOption,
+    urls: UrlsArgument = None,
+    feed: FeedOption = None,
+    sitemap: SitemapOption = None,
     delay: DelayOption = _FETCH.delay,
     concurrency: ConcurrencyOption = _FETCH.concurrency,
     user_agent: UserAgentOption = _FETCH.user_agent,
@@ -330,7 +348,7 @@ def fetch(
     from cleaner.sources.fetch.fetcher import fetch as fetch_urls  # the HTTP client loads only for downloads
 
     options = _fetch_options(locals())
-    with _url_session(urls, report, quiet) as (lines, manifest, progress):
+    with _url_session(_listed(urls, feed, sitemap, options), report, quiet) as (lines, manifest, progress):
         on_outcome = _tracker(progress, "fetching", "URLs", _url_counter(urls))
         summary = fetch_urls(lines, out, options, report=manifest, on_outcome=on_outcome)
     _summarise(quiet, summary.line())
@@ -339,8 +357,10 @@ def fetch(
 
 @app.command()
 def run(
-    urls: UrlsArgument,
     out: OutOption,
+    urls: UrlsArgument = None,
+    feed: FeedOption = None,
+    sitemap: SitemapOption = None,
     delay: DelayOption = _FETCH.delay,
     concurrency: ConcurrencyOption = _FETCH.concurrency,
     user_agent: UserAgentOption = _FETCH.user_agent,
@@ -367,7 +387,7 @@ def run(
     from cleaner.engines.scrape import run as run_urls  # the HTTP client loads only for downloads
 
     options = _fetch_options(locals())
-    with _url_session(urls, report, quiet) as (lines, manifest, progress):
+    with _url_session(_listed(urls, feed, sitemap, options), report, quiet) as (lines, manifest, progress):
         fetched, cleaned = run_urls(
             lines,
             out,
@@ -532,10 +552,12 @@ def _fetch_options(values: dict[str, Any]) -> FetchOptions:
 
 
 @contextlib.contextmanager
-def _url_session(urls: Path, report: Path | None, quiet: bool) -> Iterator[tuple[IO[str], IO[str] | None, Progress]]:
+def _url_session(
+    urls: Path | list[str], report: Path | None, quiet: bool
+) -> Iterator[tuple[Iterable[str], IO[str] | None, Progress]]:
     """The URL list's lines, the report file if asked for, and the progress display of fetch and run."""
     with contextlib.ExitStack() as stack:
-        lines = stack.enter_context(_url_list(urls))
+        lines = urls if isinstance(urls, list) else stack.enter_context(_url_list(urls))
         manifest = stack.enter_context(_open_report(report)) if report else None
         yield lines, manifest, stack.enter_context(_progress(quiet))
 
@@ -554,9 +576,23 @@ def _url_list(source: Path) -> Iterator[IO[str]]:
         yield handle
 
 
-def _url_counter(source: Path) -> Callable[[], int] | None:
+def _listed(urls: Path | None, feed: str | None, sitemap: str | None, options: FetchOptions) -> Path | list[str]:
+    """The URL list file, or the URLs a feed or a sitemap lists (downloaded first, politely)."""
+    if feed is None and sitemap is None:
+        if urls is None:
+            raise typer.BadParameter("give a file of URLs (- for stdin), --feed URL or --sitemap URL")
+        return urls
+    if urls is not None:
+        raise typer.BadParameter("give a file of URLs or --feed / --sitemap, not both")
+    from cleaner.sources.fetch.listing import listing_urls  # the HTTP client loads only for downloads
+
+    listed = listing_urls("feed", feed, options) if feed else []
+    return listed + (listing_urls("sitemap", sitemap, options) if sitemap else [])
+
+
+def _url_counter(source: Path | None) -> Callable[[], int] | None:
     """Counts the URLs of a list file for the progress bar (standard input cannot be read twice)."""
-    if source == Path("-"):
+    if source is None or source == Path("-"):
         return None
 
     def count() -> int:

@@ -61,6 +61,10 @@ class OutputError(CleanerError):
         self.fatal = fatal
 
 
+class EngineError(CleanerError):
+    """An engine cannot be used: Ray is not installed, or its cluster cannot be reached (exit 2)."""
+
+
 class FetchError(CleanerError):
     """A page could not be downloaded; ``kind`` groups failures in a summary (``HTTP 404``, ``timeout``)."""
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from cleaner import clean_html
+from cleaner.sinks.record import metadata_types
 from tests.conftest import SAMPLES, run_cli
 from tests.warcfiles import (
     conversion,
@@ -47,6 +48,7 @@ def test_pages_of_a_crawl_come_out_as_the_library_cleans_them(tmp_path: Path) ->
         assert row["id"] == response(url, body).id and row["date"] == "2024-05-01T10:00:00Z"
         assert row["warc"]["file"] == str(tmp_path / "crawl.warc.gz") and row["warc"]["offset"] in offsets
         assert row["metadata"]["site"] == expected.site and row["metadata"]["chars_out"] == len(expected.text)
+        assert list(row["metadata"]) == list(metadata_types())  # every field of the result, in one order
     assert "passed over 17 records" in result.stderr_text
     assert "request 7" in result.stderr_text and "revisit 1" in result.stderr_text
     assert "response application/pdf 1" in result.stderr_text and "response HTTP 404 1" in result.stderr_text

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from cleaner.engines.state import STATE_NAME, Record, StateStore, output_stamp, rules_key
-from cleaner.engines.workers import Ready, default_jobs, ordered_map, prestart
+from cleaner.engines.workers import Mapper, Ready, default_jobs, ordered_map, prestart
 from cleaner.errors import CleanerError, InputError, OutputError, ReadError
 from cleaner.options import Options
 from cleaner.rules import Catalog, load_catalog
@@ -116,6 +116,7 @@ def clean(
     report: IO[str] | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
     state_root: Path | None = None,
+    mapper: Mapper = ordered_map,
 ) -> Summary:
     """Clean every input file under ``paths``, writing ``<stem>.clean.txt`` next to each.
 
@@ -123,7 +124,8 @@ def clean(
     unchanged since their output was written (same bytes, same rules, same cleaner) are skipped
     unless ``force``. ``report`` receives one JSON line per input; ``on_outcome`` is called for each
     input, in order. What was done is remembered in each folder given (for a file, its own folder), or
-    in ``state_root``, which must hold every file given. Raises RuleError before starting if a rule file
+    in ``state_root``, which must hold every file given. ``mapper`` runs the files: the local process
+    pool, or ``engines.ray.ray_map(address)``. Raises RuleError before starting if a rule file
     is bad, and OutputError if outputs cannot be written.
     """
     options = options or Options()
@@ -137,7 +139,7 @@ def clean(
     tasks = _tasks(paths, options, catalog, stores, force, state_root)
     try:
         with contextlib.closing(
-            ordered_map(
+            mapper(
                 _clean_task,
                 tasks,
                 jobs=jobs or default_jobs(),

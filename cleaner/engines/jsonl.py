@@ -27,7 +27,7 @@ from typing import IO, Any
 
 from cleaner.document import Document
 from cleaner.engines.batch import DEFAULT_TIMEOUT, Outcome, Summary
-from cleaner.engines.workers import Failure, Ready, default_jobs, ordered_map, prestart
+from cleaner.engines.workers import Failure, Mapper, Ready, default_jobs, ordered_map, prestart
 from cleaner.errors import CleanerError, InputError
 from cleaner.options import Options
 from cleaner.rules import load_catalog
@@ -67,6 +67,7 @@ def clean_jsonl(
     timeout: float | None = DEFAULT_TIMEOUT,
     strict: bool = False,
     on_outcome: Callable[[Outcome], None] | None = None,
+    mapper: Mapper = ordered_map,
 ) -> Summary:
     """Clean every page of a JSON-lines file (``-``: stdin) into another (``-``: stdout), keeping order."""
     options = options or Options()
@@ -77,7 +78,7 @@ def clean_jsonl(
     started = time.monotonic()
     with _reader(source) as lines, open_jsonl(target) as out:
         tasks = _parse(lines, str(source), fields, strict, summary, on_outcome)
-        results = ordered_map(
+        results = mapper(
             _clean_line,
             tasks,
             jobs=jobs or default_jobs(),

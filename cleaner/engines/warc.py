@@ -1,7 +1,9 @@
 """Cleaning WARC and ARC files into a dataset: ``clean_warc``, behind ``cleaner clean --warc FILE -o OUT``.
 
 The parent reads the records (``sources/warc.py``) and hands the pages to the worker processes one by
-one, so that even a single file keeps every core busy; results come back in record order and go to
+one, as places in the file (offset, length) that the worker reads itself: a page's bytes never pass
+through the parent's pipes, whose latency on a loaded machine left workers idle. Even a single file
+keeps every core busy; results come back in record order and go to
 one sink (JSON lines or Parquet, ``sinks/record.py``), as one row per cleaned page. Pages with no text
 left, passed-over records and damage are counted and reported, not written. Damage (a truncated or
 corrupt file, broken HTTP headers) fails what it hit: the run goes on with the next file and exits 1.
@@ -19,15 +21,13 @@ from pathlib import Path
 from typing import IO, Any
 
 from cleaner.engines.batch import DEFAULT_TIMEOUT, Outcome, Summary
-from cleaner.engines.workers import Failure, Ready, default_jobs, ordered_map, prestart
-from cleaner.errors import CleanerError, InputError
+from cleaner.engines.workers import Failure, Mapper, Ready, default_jobs, ordered_map, prestart
+from cleaner.errors import CleanerError, InputError, ReadError
 from cleaner.options import Options
 from cleaner.rules import load_catalog
 from cleaner.sinks.record import open_sink, record_of
 from cleaner.sources.files import document_from_bytes
-from cleaner.sources.warc import Damage, PassedOver, Refused, WarcPage, read_warc
-
-Mapper = Callable[..., Iterator[tuple[Any, Any]]]
+from cleaner.sources.warc import Damage, PassedOver, Refused, WarcPage, page_body, read_warc
 
 
 @dataclass
@@ -87,7 +87,7 @@ def clean_warc(
 
 def _tasks(paths: Iterable[Path], options: Options, summary: WarcSummary) -> Iterator[WarcPage | Ready]:
     for path in paths:
-        for item in read_warc(path, max_bytes=options.max_bytes):
+        for item in read_warc(path, max_bytes=options.max_bytes, bodies=False):
             if isinstance(item, WarcPage):
                 yield item
             elif isinstance(item, PassedOver):
@@ -119,10 +119,12 @@ def _clean_page(page: WarcPage) -> tuple[Outcome, dict[str, Any] | None]:
     """Clean one page in a worker: its outcome, and its row when text is left."""
     from cleaner.stages.pipeline import process  # in workers only: the parent never loads the extractor
 
-    doc = document_from_bytes(page.body, page.where, kind=page.kind, url=page.url)
-    doc.declared_charset = page.charset
     try:
+        doc = document_from_bytes(page_body(page), page.where, kind=page.kind, url=page.url)
+        doc.declared_charset = page.charset
         result = process(doc, _worker_options).result()
+    except ReadError as exc:
+        return Outcome(page.where, "failed", reason=exc.problem), None
     except InputError as exc:
         return Outcome(page.where, "skipped", reason=exc.problem), None
     except CleanerError as exc:

@@ -27,6 +27,8 @@ _WINDOW_PER_JOB = 4
 # shipped rules loaded; the library imports the extractor only where it is used, so the parent process
 # starts without it.
 PRELOAD = ["cleaner.engines.warm"]
+# What runs a job's tasks: ``ordered_map`` below, or ``engines.ray.ray_map(address)``, its twin on Ray.
+Mapper = Callable[..., Iterator[tuple[Any, Any]]]
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,8 @@ records must cover the file to its last byte. Damage ends the file with a ``Dama
 
 from __future__ import annotations
 
+import dataclasses
+import io
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,6 +27,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeadersParserException
 
 from cleaner.document import Kind
+from cleaner.errors import ReadError
 from cleaner.sources.files import DEFAULT_MAX_BYTES, charset_of, sniff_kind
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -52,8 +55,9 @@ class WarcPage(_Located):
     url: str | None
     date: str | None
     kind: Kind
-    body: bytes
+    body: bytes  # empty when read with bodies=False: page_body() reads it from the file
     charset: str | None  # from the HTTP Content-Type header
+    length: int = 0  # of the record in the file (of its gzip member in a .warc.gz)
 
 
 @dataclass(frozen=True)
@@ -82,8 +86,12 @@ class Damage(_Located):
 WarcItem = WarcPage | PassedOver | Refused | Damage
 
 
-def read_warc(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[WarcItem]:
-    """Yield each record of a WARC or ARC file as a page, a passed-over record, or a refusal; then any damage."""
+def read_warc(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, bodies: bool = True) -> Iterator[WarcItem]:
+    """Yield each record of a WARC or ARC file as a page, a passed-over record, or a refusal; then any damage.
+
+    ``bodies=False``: pages come without their bytes, which ``page_body`` reads from the file where the
+    page is cleaned (a worker), so that they do not travel through the parent.
+    """
     name = str(path)
     try:
         handle = open(path, "rb")  # noqa: SIM115 - closed by the with below
@@ -110,7 +118,8 @@ def read_warc(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[War
                 return
             offset = records.offset  # where this record starts, until it has been read to its end
             try:
-                item = _item(record, name, offset, max_bytes, arc=head.startswith(b"filedesc://"))
+                arc = head.startswith(b"filedesc://")
+                item = _item(record, name, offset, max_bytes, arc=arc, body=bodies or arc)
                 while record.raw_stream.read(_CHUNK):  # the rest, so that a short record shows
                     pass
             except _READ_ERRORS as exc:
@@ -124,7 +133,7 @@ def read_warc(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[War
             if records.err_count:
                 yield Damage(name, offset, "the record does not end where its Content-Length says")
                 return
-            yield item
+            yield dataclasses.replace(item, length=records.get_record_length()) if isinstance(item, WarcPage) else item
         if records.offset < size:
             yield Damage(
                 name,
@@ -133,7 +142,20 @@ def read_warc(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[War
             )
 
 
-def _item(record: Any, name: str, offset: int, max_bytes: int, *, arc: bool) -> WarcItem:
+def page_body(page: WarcPage) -> bytes:
+    """The page's bytes: read from its record in the file when ``read_warc`` left them there."""
+    if page.body or not page.length:
+        return page.body
+    try:
+        with open(page.file, "rb") as handle:
+            handle.seek(page.offset)
+            data = handle.read(page.length)
+        return next(iter(ArchiveIterator(io.BytesIO(data)))).content_stream().read()
+    except (*_READ_ERRORS, StopIteration) as exc:
+        raise ReadError(page.where, f"cannot read the record again: {_describe(exc)}") from None
+
+
+def _item(record: Any, name: str, offset: int, max_bytes: int, *, arc: bool, body: bool) -> WarcItem:
     kind = record.rec_type
     if kind not in ("response", "conversion"):
         return PassedOver(name, offset, kind)
@@ -155,15 +177,16 @@ def _item(record: Any, name: str, offset: int, max_bytes: int, *, arc: bool) -> 
         if mime and mime not in HTML_TYPES:
             return PassedOver(name, offset, f"response {mime}")
         charset = charset_of(content_type)
-    body = record.content_stream().read()
-    page_kind: Kind = "text" if kind == "conversion" else "html"
-    if kind == "response" and not mime and sniff_kind(body) != "html":
+    sniff = kind == "response" and not mime
+    data = record.content_stream().read() if body or sniff else b""
+    if sniff and sniff_kind(data) != "html":
         return PassedOver(name, offset, "response without a content type, not HTML")
+    page_kind: Kind = "text" if kind == "conversion" else "html"
     record_id = record.rec_headers.get_header("WARC-Record-ID")
     if arc or not record_id:  # ARC records have no id (warcio makes up a random one): the place is the id
         record_id = f"{Path(name).name}@{offset}"
     date = record.rec_headers.get_header("WARC-Date")
-    return WarcPage(name, offset, record_id, url, date, page_kind, body, charset)
+    return WarcPage(name, offset, record_id, url, date, page_kind, data, charset)
 
 
 def _inflated_head(head: bytes) -> bytes:

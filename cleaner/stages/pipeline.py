@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
 
-from cleaner.document import CleanResult, Document, split_blocks
+from cleaner.document import CleanResult, Document, Kind, split_blocks
 from cleaner.errors import InputError, NothingExtracted, translated
 from cleaner.options import Options
 from cleaner.rules import load_catalog
@@ -72,7 +71,7 @@ def clean_html(
 ) -> CleanResult:
     """Clean one HTML page: the article text without its headline, and what was removed. ``options``, when
     given, replaces ``site_rules`` and ``rules_dirs``."""
-    return _clean(html, "html", url, options or Options(site_rules=site_rules, rules_dirs=tuple(rules_dirs)))
+    return clean_content(html, "html", url, options or Options(site_rules=site_rules, rules_dirs=tuple(rules_dirs)))
 
 
 def clean_text(
@@ -83,7 +82,7 @@ def clean_text(
     rules_dirs: Sequence[Path] = (),
 ) -> CleanResult:
     """Clean a plain-text dump of an article with the text rules alone."""
-    return _clean(text, "text", url, Options(site_rules=site_rules, rules_dirs=tuple(rules_dirs)))
+    return clean_content(text, "text", url, Options(site_rules=site_rules, rules_dirs=tuple(rules_dirs)))
 
 
 def clean_bytes(
@@ -109,7 +108,8 @@ def clean_file(path: str | Path, *, url: str | None = None, options: Options | N
     return target
 
 
-def _clean(content: str | bytes, kind: Literal["html", "text"], url: str | None, options: Options) -> CleanResult:
+def clean_content(content: str | bytes, kind: Kind, url: str | None, options: Options) -> CleanResult:
+    """Clean one HTML page or text dump given as text or bytes (the kind is known)."""
     source = f"<{kind}>"
     if isinstance(content, bytes):
         doc = document_from_bytes(content, source, kind=kind, url=url)

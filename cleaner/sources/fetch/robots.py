@@ -46,6 +46,10 @@ class Robots:
             return cls(host_refused=(error.problem, error.kind))
         return cls(host_refused=(f"robots.txt unreachable ({error.problem}): {_SKIPPED}", "robots.txt unreachable"))
 
+    def sitemaps(self) -> list[str]:
+        """The ``Sitemap:`` lines, in order."""
+        return list(self._parser.site_maps() or []) if self._parser is not None else []
+
     def refusal(self, url: str, user_agent: str) -> FetchError | None:
         """Why ``url`` may not be fetched, or None when it may."""
         if self._host_refused is not None:

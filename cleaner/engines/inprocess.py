@@ -1,0 +1,98 @@
+"""The in-process engine: clean one document in this process, every problem a status, never an exception.
+
+What a step inside someone else's engine needs (a Ray Data ``map_batches`` callable, a datatrove
+pipeline step): their engine owns the processes, so the deadline is a timer signal in this one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+from collections.abc import Iterator
+from typing import Literal
+
+from cleaner.document import CleanResult, Kind
+from cleaner.errors import CleanerError, InputError
+from cleaner.options import Options
+
+Status = Literal["cleaned", "empty", "skipped", "failed"]
+
+
+class PastDeadline(Exception):
+    """A document ran past its deadline."""
+
+    pass
+
+
+def clean_one(
+    content: str | bytes, kind: Kind, url: str | None, options: Options, timeout: float | None = None
+) -> tuple[Status, str | None, CleanResult | None]:
+    """``(status, reason, result)`` for one page (HTML) or text dump; the result is None unless cleaned or empty."""
+    from cleaner.stages.pipeline import clean_content  # the extractor loads with the first document
+
+    try:
+        with deadline(timeout):
+            result = clean_content(content, kind, url, options)
+    except PastDeadline:
+        return "failed", f"timed out after {timeout:g} s", None
+    except InputError as exc:
+        return "skipped", exc.problem, None
+    except CleanerError as exc:
+        return "failed", str(exc), None
+    except Exception as exc:  # a bug in cleaner: this document fails, the dataset goes on
+        return "failed", f"internal error: {type(exc).__name__}: {exc}", None
+    return ("cleaned" if result.text else "empty"), result.reason, result
+
+
+@contextlib.contextmanager
+def deadline(seconds: float | None) -> Iterator[None]:
+    """Raise inside the block when it runs past ``seconds`` (main thread only; elsewhere no deadline)."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise PastDeadline
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def clean_many(
+    pages: list[tuple[str | bytes | None, str | None]], kind: Kind, options: Options, timeout: float | None
+) -> list[tuple[Status, str | None, CleanResult | None]]:
+    """``clean_one`` for each ``(page, url)``, in a worker process that is replaced when one runs late or dies.
+
+    For steps whose engine runs them off the main thread (Ray Data actors), where no timer signal can
+    stop a document: the process pool's deadline works anywhere.
+    """
+    from cleaner.engines.workers import Failure, Ready, ordered_map
+
+    tasks = [(page, url) if isinstance(page, str | bytes) and page else Ready(_NO_PAGE) for page, url in pages]
+    results = ordered_map(
+        _clean_task, tasks, jobs=1, timeout=timeout, initializer=_start_worker, initargs=(options, kind)
+    )
+    return [("failed", result.reason, None) if isinstance(result, Failure) else result for _, result in results]
+
+
+_NO_PAGE: tuple[Status, str, None] = ("skipped", "no page in the row", None)
+_worker: tuple[Options, Kind] = (Options(), "html")
+
+
+def _start_worker(options: Options, kind: Kind) -> None:
+    from cleaner.rules import load_catalog
+
+    global _worker
+    _worker = (options, kind)
+    load_catalog(options.rules_dirs)
+
+
+def _clean_task(task: tuple[str | bytes, str | None]) -> tuple[Status, str | None, CleanResult | None]:
+    options, kind = _worker
+    return clean_one(task[0], kind, task[1], options)
