@@ -92,6 +92,12 @@ ForceOption = Annotated[bool, typer.Option(help="Clean again files that are unch
 TimeoutOption = Annotated[float, typer.Option(min=0.1, help="Seconds one page may take before its worker is replaced.")]
 ReportOption = Annotated[Path | None, typer.Option(help="Write a JSON-lines manifest, one line per input.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")]
+LanguageOption = Annotated[
+    str | None,
+    typer.Option(
+        "--language", help="Keep only documents in these languages (ISO 639-1, e.g. en,de); others are 'filtered'."
+    ),
+]
 
 
 @app.command()
@@ -110,6 +116,7 @@ def clean(
     timeout: TimeoutOption = DEFAULT_TIMEOUT,
     report: ReportOption = None,
     quiet: QuietOption = False,
+    language: LanguageOption = None,
     jsonl: Annotated[
         Path | None, typer.Option(help="Clean the pages of a JSON-lines file (.gz too; - for stdin) instead of files.")
     ] = None,
@@ -123,7 +130,7 @@ def clean(
     strict: Annotated[bool, typer.Option(help="With --jsonl: a malformed line stops the run.")] = False,
 ) -> None:
     """Clean files and folders, writing <name>.clean.txt next to each raw file; or a JSON-lines stream."""
-    options = _clean_options(site_rules, rules, output_format, site, extraction)
+    options = _clean_options(site_rules, rules, output_format, site, extraction, language)
     if not quiet:
         _print_warnings(load_catalog(options.rules_dirs).warnings)
     if jsonl is not None:
@@ -150,6 +157,9 @@ def clean(
         from cleaner.stages.pipeline import clean_bytes  # the extractor loads in this process only for stdin
 
         result = clean_bytes(sys.stdin.buffer.read(), url=url, options=options)
+        if result.filtered:
+            _stderr.print(f"filtered <stdin>: {result.reason}", markup=False)
+            return
         if not result.text:
             _stderr.print(f"empty <stdin>: {result.reason}", markup=False)
             raise typer.Exit(1)
@@ -250,6 +260,7 @@ def run(
     timeout: TimeoutOption = DEFAULT_TIMEOUT,
     report: ReportOption = None,
     quiet: QuietOption = False,
+    language: LanguageOption = None,
 ) -> None:
     """Fetch a URL list into OUT and clean each page while the others download (fetch, then clean OUT)."""
     from cleaner.engines.scrape import run as run_urls  # the HTTP client loads only for downloads
@@ -260,7 +271,7 @@ def run(
             lines,
             out,
             options,
-            _clean_options(site_rules, rules, output_format, None, extraction),
+            _clean_options(site_rules, rules, output_format, None, extraction, language),
             jobs=jobs,
             force=force,
             timeout=timeout,
@@ -372,7 +383,12 @@ def _print_warnings(warnings: tuple[str, ...]) -> None:
 
 
 def _clean_options(
-    site_rules: bool, rules: list[Path] | None, output_format: Format, site: str | None, extraction: Extraction
+    site_rules: bool,
+    rules: list[Path] | None,
+    output_format: Format,
+    site: str | None,
+    extraction: Extraction,
+    language: str | None = None,
 ) -> Options:
     return Options(
         site_rules=site_rules,
@@ -380,7 +396,17 @@ def _clean_options(
         output_format=output_format.value,
         site=site,
         extraction=extraction.value,
+        languages=_languages(language),
     )
+
+
+def _languages(value: str | None) -> tuple[str, ...]:
+    """The ISO 639-1 codes of --language en,de."""
+    codes = tuple(dict.fromkeys(code.strip().lower() for code in (value or "").split(",") if code.strip()))
+    for code in codes:
+        if not (len(code) == 2 and code.isascii() and code.isalpha()):
+            raise typer.BadParameter(f"{code!r} is not a two-letter ISO 639-1 code", param_hint="--language")
+    return codes
 
 
 def _fetch_options(values: dict[str, Any]) -> FetchOptions:

@@ -35,13 +35,14 @@ class Options:
     max_bytes: int = DEFAULT_MAX_BYTES
     site: str | None = None  # force the site (a host) whatever the document says
     extraction: ExtractionMode = DEFAULT_EXTRACTION  # trafilatura's mode: fast, full, precision or recall
+    languages: tuple[str, ...] = ()  # keep only documents in these languages (ISO 639-1); () keeps all
 
     @property
     def key(self) -> str:
         """What in these options changes outputs (rule folders count through their rule sets)."""
         return (
             f"{self.output_format} site_rules={self.site_rules} site={self.site} max={self.max_bytes}"
-            f" extraction={self.extraction}"
+            f" extraction={self.extraction}" + (f" languages={','.join(self.languages)}" if self.languages else "")
         )
 
 

@@ -1,6 +1,6 @@
 """The stages in order, and the public functions that run them on one document.
 
-source -> decode -> resolve -> prune -> extract -> textrules -> write
+source -> decode -> resolve -> metadata -> prune -> extract -> textrules -> language -> write
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from cleaner.rules import load_catalog
 from cleaner.sinks.files import render, write_atomic
 from cleaner.sources.files import document_from_bytes, output_path, read_document
 from cleaner.stages.decode import decode
-from cleaner.stages.extract import extract, read_metadata
+from cleaner.stages.extract import extract
+from cleaner.stages.language import identify_language
+from cleaner.stages.metadata import read_metadata
 from cleaner.stages.prune import prune
 from cleaner.stages.resolve import resolve
 from cleaner.stages.textrules import apply_text_rules
@@ -41,7 +43,7 @@ def prepare(doc: Document, options: Options) -> None:
 
 
 def finish(doc: Document, options: Options) -> None:
-    """Prune, extract and apply the text rules."""
+    """Prune, extract, apply the text rules, tell the language (and filter by it when the run asks)."""
     if doc.kind == "html":
         prune(doc)
         extract(doc, markdown=options.output_format == "md", mode=options.extraction)
@@ -49,6 +51,11 @@ def finish(doc: Document, options: Options) -> None:
         doc.blocks = split_blocks(doc.content)
         doc.extracted_chars = len(doc.content)
     apply_text_rules(doc)
+    identify_language(doc)
+    if options.languages and doc.blocks and doc.language not in options.languages:
+        doc.filtered = True
+        doc.reason = f"language {doc.language or 'unknown'}, not {', '.join(options.languages)} (--language)"
+        doc.blocks = []
 
 
 def clean_html(

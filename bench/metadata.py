@@ -1,0 +1,109 @@
+"""Metadata on the Fundus development set: cleaner beside trafilatura's own, in one run; the language of
+the cleaned text; and what reading the metadata and the language costs.
+
+    python bench/metadata.py [--eval ../shared/eval] [--limit N]
+
+1. The benchmark's scorer (``score_aeb.py --set fundus``) with ``--metadata trafilatura`` (bare_extraction
+   with its metadata) and ``--metadata bench.metadata:fields`` (``clean_html``, site rules off): title
+   exact, author token F1, date same day.
+2. Language: the share of pages whose ``CleanResult.language`` is the ground truth's ``lang``, per language.
+3. Cost: the whole cleaning time of the pages with the metadata and language stages and without them
+   (interleaved, the faster of two runs of each), the difference as a share of the time with them. A
+   ratio from one run: the machine is shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def fields(html: str, url: str | None) -> dict:
+    """The score_aeb metadata adapter: cleaner's title, author and date of a page, site rules off."""
+    from cleaner import clean_html
+
+    result = clean_html(html, url=url, site_rules=False)
+    return {"title": result.title, "author": result.author, "date": result.date}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument(
+        "--eval", type=Path, default=Path(os.environ.get("CLEANER_EVAL", ROOT.parent / "shared" / "eval"))
+    )
+    parser.add_argument("--limit", type=int, help="score only the first N pages")
+    args = parser.parse_args()
+    scorer = args.eval / "score_aeb.py"
+    if not scorer.exists():
+        print(f"error: {scorer} not found (give --eval DIR)", file=sys.stderr)
+        return 2
+    command = [sys.executable, str(scorer), "--set", "fundus"]
+    command += ["--metadata", "trafilatura", "--metadata", "bench.metadata:fields"]
+    command += ["--limit", str(args.limit)] if args.limit else []
+    status = subprocess.run(command, cwd=ROOT, check=False).returncode
+    if status == 0:
+        language_and_cost(scorer, args.limit)
+    return status
+
+
+def language_and_cost(scorer: Path, limit: int | None) -> None:
+    from cleaner.options import Options
+    from cleaner.sources.files import document_from_bytes
+    from cleaner.stages import pipeline
+
+    sys.path.insert(0, str(scorer.parent))  # the scorer imports its neighbour adapters.py
+    spec = importlib.util.spec_from_file_location("score_aeb", scorer)
+    score_aeb = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(score_aeb)
+    truth, pages = score_aeb.SETS["fundus"](limit)
+    options = Options(site_rules=False)
+    stages = (pipeline.read_metadata, pipeline.identify_language)
+    right, total = Counter(), Counter()
+    seconds = {True: 0.0, False: 0.0}  # whole cleaning time with and without the two stages
+
+    def clean(raw: bytes, page_id: str, url: str | None, with_metadata: bool) -> tuple[float, str | None]:
+        pipeline.read_metadata, pipeline.identify_language = stages if with_metadata else (_skip, _skip)
+        started = time.perf_counter()
+        doc = pipeline.process(document_from_bytes(raw, page_id, kind="html", url=url), options)
+        return time.perf_counter() - started, doc.language
+
+    try:
+        for page_id, url, html, _size in pages:
+            raw = html.encode("utf-8")
+            runs = {True: [], False: []}
+            for with_metadata in (False, True, True, False):  # interleaved; the faster of two runs each
+                elapsed, language = clean(raw, page_id, url, with_metadata)
+                runs[with_metadata].append(elapsed)
+                if with_metadata:
+                    found = language
+            for key, times in runs.items():
+                seconds[key] += min(times)
+            lang = truth[page_id]["lang"]
+            total[lang] += 1
+            right[lang] += found == lang
+    finally:
+        pipeline.read_metadata, pipeline.identify_language = stages
+    pages_right, pages_all = sum(right.values()), sum(total.values())
+    print(f"\nlanguage of the cleaned text: {pages_right / pages_all:.3f} right ({pages_right}/{pages_all})")
+    print("  " + ", ".join(f"{lang} {right[lang]}/{total[lang]}" for lang, _ in total.most_common()))
+    cost = seconds[True] - seconds[False]
+    print(
+        f"cost: cleaning {seconds[True]:.2f} s with the metadata and language stages, {seconds[False]:.2f} s"
+        f" without: they take {100 * cost / seconds[True]:.1f} % of the pages' cleaning time"
+    )
+
+
+def _skip(doc: object) -> None:
+    """Stands in for a stage when timing the pipeline without it."""
+
+
+if __name__ == "__main__":
+    sys.exit(main())
