@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import os
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -48,10 +51,33 @@ def main() -> int:
     command = [sys.executable, str(scorer), "--set", "fundus"]
     command += ["--metadata", "trafilatura", "--metadata", "bench.metadata:fields"]
     command += ["--limit", str(args.limit)] if args.limit else []
-    status = subprocess.run(command, cwd=ROOT, check=False).returncode
+    with tempfile.TemporaryDirectory() as folder:
+        scores = Path(folder) / "scores.json"
+        status = subprocess.run([*command, "--json", str(scores)], cwd=ROOT, check=False).returncode
+        if status == 0:
+            per_language(json.loads(scores.read_text("utf-8")), args.eval / "fundus" / "ground-truth.json")
     if status == 0:
         language_and_cost(scorer, args.limit)
     return status
+
+
+def per_language(results: dict, truth_file: Path) -> None:
+    """Title exact, author F1 and date same day of each system over each language's pages."""
+    truth = json.loads(truth_file.read_text("utf-8"))
+    systems = {name.split(":", 1)[1]: result["per_page"] for name, result in results.items()}
+    languages = Counter(truth[page]["lang"] for page in next(iter(systems.values())))
+    print("\nper language: title exact / author F1 / date same day")
+    print(f"{'lang':<6} {'pages':>5}" + "".join(f"  {name[-24:]:<24}" for name in systems))
+    for lang, pages in languages.most_common():
+        cells = ""
+        for per_page in systems.values():
+            scores = [score for page, score in per_page.items() if truth[page]["lang"] == lang]
+            means = []
+            for field in ("title", "author", "date"):
+                values = [float(score[field]) for score in scores if score[field] is not None]
+                means.append(f"{statistics.fmean(values):.2f}" if values else "  - ")
+            cells += f"  {' / '.join(means):<24}"
+        print(f"{lang:<6} {pages:>5}{cells}")
 
 
 def language_and_cost(scorer: Path, limit: int | None) -> None:

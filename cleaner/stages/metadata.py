@@ -223,8 +223,8 @@ def _byline_rank(element: HtmlElement) -> int:
 def _outside_byline(node: HtmlElement) -> bool:
     if node.tag in ("figure", "time", "aside", "footer", "nav"):
         return True
-    marks = f"{node.get('class', '')} {node.get('id', '')}".lower()
-    return any(word in marks for word in _NOT_BYLINE)
+    marks = f"{node.get('class', '')} {node.get('id', '')}".lower().split()
+    return any(mark.startswith(_NOT_BYLINE) for mark in marks)  # "sidebar-left", not "post-share-style2"
 
 
 def _text_outside(element: HtmlElement, discarded: set[HtmlElement]) -> str:
