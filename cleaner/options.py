@@ -14,7 +14,7 @@ from typing import Literal
 from cleaner.sources.files import DEFAULT_MAX_BYTES
 from cleaner.version import PROJECT_URL, __version__
 
-DEFAULT_EXTRACTION = "fast"  # trafilatura's mode, chosen by measurement (extract.py)
+DEFAULT_EXTRACTION = "auto"  # trafilatura's mode, chosen by measurement (extract.py)
 DEFAULT_USER_AGENT = f"cleaner/{__version__} (+{PROJECT_URL})"
 # rules suggest: what recurs on this share of a site's pages, read from at most this many
 DEFAULT_MIN_SHARE = 0.5
@@ -22,7 +22,7 @@ DEFAULT_MAX_PAGES = 300
 MIN_PAGES = 3  # fewer pages cannot tell a template from an article
 
 OutputFormat = Literal["txt", "json", "md"]
-ExtractionMode = Literal["fast", "full", "precision", "recall"]
+ExtractionMode = Literal["auto", "fast", "full", "precision", "recall"]
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Options:
     output_format: OutputFormat = "txt"
     max_bytes: int = DEFAULT_MAX_BYTES
     site: str | None = None  # force the site (a host) whatever the document says
-    extraction: ExtractionMode = DEFAULT_EXTRACTION  # trafilatura's mode: fast, full, precision or recall
+    extraction: ExtractionMode = DEFAULT_EXTRACTION  # trafilatura's mode: auto, fast, full, precision or recall
     languages: tuple[str, ...] = ()  # keep only documents in these languages (ISO 639-1); () keeps all
 
     @property

@@ -54,6 +54,8 @@ class Outcome:
     rules: tuple[str, ...] = ()
     fired: dict[str, int] = field(default_factory=dict)  # rule -> blocks it removed
     collapsed: bool = False  # over-stripping guard: the text rules removed most of the extracted text
+    rule_overridden: str | None = None  # an ftr file whose body or prune choice lost to the generic result
+    rule_errors: tuple[str, ...] = ()  # rules skipped because they failed on this page
     record: Record | None = None  # what the state store keeps of it
     fatal: bool = False  # the batch cannot go on (outputs cannot be written)
 
@@ -293,6 +295,8 @@ def _clean_task(task: _Task) -> Outcome:
         language=result.language,
         rules=result.rules,
         fired=dict(Counter(r.rule for r in result.removed)),
+        rule_overridden=result.rule_overridden,
+        rule_errors=result.rule_errors,
     )
     if result.filtered:
         outcome.status = "filtered"
@@ -306,7 +310,7 @@ def _clean_task(task: _Task) -> Outcome:
     try:
         write_atomic(target, render(result, options.output_format))
     except OutputError as exc:
-        return dataclasses.replace(outcome, status="failed", reason=exc.problem, fatal=True)
+        return dataclasses.replace(outcome, status="failed", reason=exc.problem, fatal=exc.fatal)
     outcome.status, outcome.output, outcome.chars_out = "cleaned", display_path(target), len(result.text)
     outcome.collapsed = outcome.chars_out < (1 - COLLAPSE_SHARE) * result.extracted_chars
     outcome.record = dataclasses.replace(record, status="cleaned")

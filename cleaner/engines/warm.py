@@ -4,7 +4,7 @@ starts with the extractor imported and the shipped rules loaded, instead of load
 import contextlib
 
 import bs4.dammit  # noqa: F401  (decode's encoding detection)
-import charset_normalizer  # noqa: F401
+import chardetng_py  # noqa: F401
 import pycld2  # noqa: F401  (language.py)
 import trafilatura  # noqa: F401
 

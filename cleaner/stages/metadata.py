@@ -29,6 +29,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from cleaner.document import Document
+from cleaner.rules.xpath import evaluate
 
 MIN_HEURISTIC_DATE = date(1990, 1, 1)  # what htmldate finds in the page's text and markup
 MIN_STATED_DATE = date(1800, 1, 1)  # what a publication-date field states (an old article, an archive)
@@ -379,8 +380,9 @@ def _first_value(tree: HtmlElement, xpaths: list[etree.XPath]) -> str | None:
 
 
 def _values(tree: HtmlElement, xpath: etree.XPath) -> list[str]:
-    """The non-empty string values of what ``xpath`` selects, whitespace collapsed."""
-    found = xpath(tree)
+    """The non-empty string values of what ``xpath`` selects, whitespace collapsed; none when it fails on this
+    page (prune reports the failure: ``graby.drop_metadata_nodes`` evaluates the same expressions)."""
+    found, _ = evaluate(xpath, tree)
     items = found if isinstance(found, list) else [found]
     texts = (item.text_content() if isinstance(item, HtmlElement) else str(item) for item in items)
     return [text for text in (" ".join(t.split()) for t in texts) if text]

@@ -1,6 +1,7 @@
 """The stages in order, and the public functions that run them on one document.
 
-source -> decode -> resolve -> metadata -> prune -> extract -> textrules -> language -> write
+source -> decode -> resolve -> metadata -> prune -> extract (HTML) or frame (text) -> textrules -> language
+-> write
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from cleaner.sinks.files import render, write_atomic
 from cleaner.sources.files import document_from_bytes, output_path, read_document
 from cleaner.stages.decode import decode
 from cleaner.stages.extract import extract
+from cleaner.stages.fallback import with_fallback
+from cleaner.stages.frame import frame_dump
 from cleaner.stages.language import identify_language
 from cleaner.stages.metadata import read_metadata
 from cleaner.stages.prune import prune
@@ -43,13 +46,15 @@ def prepare(doc: Document, options: Options) -> None:
 
 
 def finish(doc: Document, options: Options) -> None:
-    """Prune, extract, apply the text rules, tell the language (and filter by it when the run asks)."""
+    """Prune and extract (HTML) or frame a whole-page dump (text), apply the text rules, then tell the language
+    (and filter by it when the run asks)."""
     if doc.kind == "html":
-        prune(doc)
-        extract(doc, markdown=options.output_format == "md", mode=options.extraction)
+        markdown = options.output_format == "md"
+        with_fallback(doc, lambda d: (prune(d), extract(d, markdown=markdown, mode=options.extraction)))
     else:
         doc.blocks = split_blocks(doc.content)
         doc.extracted_chars = len(doc.content)
+        frame_dump(doc)
     apply_text_rules(doc)
     identify_language(doc)
     if options.languages and doc.blocks and doc.language not in options.languages:
@@ -64,9 +69,11 @@ def clean_html(
     url: str | None = None,
     site_rules: bool = True,
     rules_dirs: Sequence[Path] = (),
+    options: Options | None = None,
 ) -> CleanResult:
-    """Clean one HTML page: the article text without its headline, and what was removed."""
-    return _clean(html, "html", url, Options(site_rules=site_rules, rules_dirs=tuple(rules_dirs)))
+    """Clean one HTML page: the article text without its headline, and what was removed. ``options``, when
+    given, replaces ``site_rules`` and ``rules_dirs``."""
+    return _clean(html, "html", url, options or Options(site_rules=site_rules, rules_dirs=tuple(rules_dirs)))
 
 
 def clean_text(
