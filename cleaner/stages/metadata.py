@@ -151,7 +151,10 @@ def normalise_date(value: str, earliest: date = MIN_HEURISTIC_DATE) -> str | Non
     except ValueError:
         from htmldate.extractors import try_date_expr
 
-        found = try_date_expr(value, "%Y-%m-%d", False, datetime(1, 1, 1), datetime(9999, 12, 31))
+        try:  # htmldate's own range check takes timestamps: its bounds stay within what those allow
+            found = try_date_expr(value, "%Y-%m-%d", False, datetime(1800, 1, 1), datetime(2200, 1, 1))
+        except (ValueError, OverflowError):
+            found = None
         if found:
             parsed = date.fromisoformat(found)
             iso = found
