@@ -138,6 +138,12 @@ ForceOption = Annotated[bool, typer.Option(help="Clean again files that are unch
 TimeoutOption = Annotated[float, typer.Option(min=0.1, help="Seconds one page may take before it is left out.")]
 ReportOption = Annotated[Path | None, typer.Option(help="Write a JSON-lines manifest, one line per input.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")]
+LanguageOption = Annotated[
+    str | None,
+    typer.Option(
+        "--language", help="Keep only documents in these languages (ISO 639-1, e.g. en,de); others are 'filtered'."
+    ),
+]
 
 
 @app.command()
@@ -158,6 +164,7 @@ def clean(
     timeout: TimeoutOption = DEFAULT_TIMEOUT,
     report: ReportOption = None,
     quiet: QuietOption = False,
+    language: LanguageOption = None,
     jsonl: Annotated[
         Path | None, typer.Option(help="Clean the pages of a JSON-lines file (.gz too; - for stdin) instead of files.")
     ] = None,
@@ -184,7 +191,7 @@ def clean(
     strict: Annotated[bool, typer.Option(help="With --jsonl: a malformed line stops the run.")] = False,
 ) -> None:
     """Clean files and folders, writing <name>.clean.txt next to each raw file; or a JSON-lines stream."""
-    options = _clean_options(site_rules, rules, output_format, site, extraction, keep_threshold, scorer_model)
+    options = _clean_options(site_rules, rules, output_format, site, extraction, keep_threshold, scorer_model, language)
     summary_line = load_catalog(options.rules_dirs).summary(options.rules_dirs)
     if not quiet and summary_line:
         _print_warnings((summary_line,))
@@ -218,6 +225,9 @@ def clean(
         result = clean_bytes(sys.stdin.buffer.read(), url=url, options=options)
         for error in result.rule_errors:
             _stderr.print(f"warning: {error}", markup=False)
+        if result.filtered:
+            _stderr.print(f"filtered <stdin>: {result.reason}", markup=False)
+            return
         if not result.text:
             _stderr.print(f"empty <stdin>: {result.reason}", markup=False)
             raise typer.Exit(1)
@@ -382,6 +392,7 @@ def run(
     timeout: TimeoutOption = DEFAULT_TIMEOUT,
     report: ReportOption = None,
     quiet: QuietOption = False,
+    language: LanguageOption = None,
 ) -> None:
     """Fetch a URL list into OUT and clean each page while the others download (fetch, then clean OUT)."""
     from cleaner.engines.scrape import run as run_urls  # the HTTP client loads only for downloads
@@ -392,7 +403,7 @@ def run(
             lines,
             out,
             options,
-            _clean_options(site_rules, rules, output_format, None, extraction),
+            _clean_options(site_rules, rules, output_format, None, extraction, language=language),
             jobs=jobs,
             force=force,
             timeout=timeout,
@@ -521,6 +532,7 @@ def _clean_options(
     extraction: Extraction,
     keep_threshold: float | None = None,
     scorer_model: Path | None = None,
+    language: str | None = None,
 ) -> Options:
     options = Options(
         site_rules=site_rules,
@@ -530,6 +542,7 @@ def _clean_options(
         extraction=extraction.value,
         keep_threshold=keep_threshold,
         scorer_model=scorer_model,
+        languages=_languages(language),
     )
     if keep_threshold or scorer_model:  # a model that cannot be used stops the run before any file (exit 2)
         from cleaner.stages.score import MODEL_PATH, load_scorer
@@ -537,6 +550,15 @@ def _clean_options(
         for kind in ("html", "text"):
             load_scorer(kind, scorer_model or MODEL_PATH)
     return options
+
+
+def _languages(value: str | None) -> tuple[str, ...]:
+    """The ISO 639-1 codes of --language en,de."""
+    codes = tuple(dict.fromkeys(code.strip().lower() for code in (value or "").split(",") if code.strip()))
+    for code in codes:
+        if not (len(code) == 2 and code.isascii() and code.isalpha()):
+            raise typer.BadParameter(f"{code!r} is not a two-letter ISO 639-1 code", param_hint="--language")
+    return codes
 
 
 def _fetch_options(values: dict[str, Any]) -> FetchOptions:

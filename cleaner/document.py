@@ -96,8 +96,17 @@ class Document:
     encoding_source: str | None = None  # bom, http-header, meta, utf-8, detected
     tree: HtmlElement | None = None
     title: str | None = None
-    author: str | None = None  # from a rule set's author XPath; several authors joined with ", "
-    date: str | None = None  # from a rule set's date XPath, as the page gives it
+    author: str | None = None  # several authors joined with ", "
+    date: str | None = None  # the publication date, ISO 8601
+    sitename: str | None = None
+    description: str | None = None
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    image: str | None = None
+    license: str | None = None
+    language: str | None = None  # of the cleaned text, ISO 639-1
+    language_confidence: float | None = None  # share of the text in that language, 0 to 1
+    filtered: bool = False  # left out by a filter of the run (--language); ``reason`` says why
     rulesets: tuple[RuleSet, ...] = ()
     keep_body_text: bool = False  # a body chosen by a rule (ftr prune: no) is kept as it is, not filtered
     blocks: list[Block] = field(default_factory=list)
@@ -113,6 +122,14 @@ class Document:
             title=self.title,
             author=self.author,
             date=self.date,
+            sitename=self.sitename,
+            language=self.language,
+            language_confidence=self.language_confidence,
+            description=self.description,
+            categories=self.categories,
+            tags=self.tags,
+            image=self.image,
+            license=self.license,
             url=self.url,
             site=self.site,
             rules=tuple(ruleset.name for ruleset in self.rulesets),
@@ -122,6 +139,7 @@ class Document:
             chars_in=len(self.content),
             extracted_chars=self.extracted_chars,
             reason=self.reason,
+            filtered=self.filtered,
             rule_errors=tuple(self.rule_errors),
             rule_overridden=self.rule_overridden,
         )
@@ -132,9 +150,17 @@ class CleanResult:
     """What cleaning one document gives: the article text and an account of what was removed."""
 
     text: str  # the article body; for HTML input without the headline. Empty when ``reason`` is set.
-    title: str | None
-    author: str | None  # only when a rule names where the page gives it (ftr author:)
-    date: str | None  # likewise (ftr date:), as the page gives it
+    title: str | None  # the headline as a reader sees it, without the site name <title> appends
+    author: str | None  # several authors joined with ", "
+    date: str | None  # the publication date, ISO 8601 (YYYY-MM-DD, or with time and offset as the page states)
+    sitename: str | None
+    language: str | None  # of the cleaned text, ISO 639-1; None when too short or mixed to tell
+    language_confidence: float | None  # share of the text in that language, 0 to 1
+    description: str | None
+    categories: tuple[str, ...]
+    tags: tuple[str, ...]
+    image: str | None  # the address of the page's lead image
+    license: str | None
     url: str | None
     site: str | None
     rules: tuple[str, ...]  # names of the rule sets applied, in order
@@ -143,16 +169,37 @@ class CleanResult:
     chars_in: int
     extracted_chars: int
     reason: str | None = None
+    filtered: bool = False  # left out by a filter of the run (--language); ``reason`` says why
     encoding_source: str | None = None  # which step decided the encoding: bom, http-header, meta, utf-8, detected
     rule_errors: tuple[str, ...] = ()  # rules skipped because their XPath failed on this page
     rule_overridden: str | None = None  # an ftr file whose body or prune choice gave a worse text than without it
 
-    def to_dict(self) -> dict[str, Any]:
+    @property
+    def status(self) -> str:
+        """cleaned, empty (no text left: ``reason`` says why) or filtered."""
+        return "filtered" if self.filtered else "cleaned" if self.text else "empty"
+
+    def metadata(self) -> dict[str, Any]:
+        """What the page says about itself and the text's language: the one place every output takes them from
+        (JSON, JSONL, Markdown front matter, the --report manifest, the sinks)."""
         return {
-            "text": self.text,
             "title": self.title,
             "author": self.author,
             "date": self.date,
+            "sitename": self.sitename,
+            "language": self.language,
+            "language_confidence": self.language_confidence,
+            "description": self.description,
+            "categories": list(self.categories),
+            "tags": list(self.tags),
+            "image": self.image,
+            "license": self.license,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            **self.metadata(),
             "url": self.url,
             "site": self.site,
             "rules": list(self.rules),
@@ -169,6 +216,7 @@ class CleanResult:
             "encoding_source": self.encoding_source,
             "chars_in": self.chars_in,
             "chars_out": len(self.text),
+            "status": self.status,
             "reason": self.reason,
             "rule_errors": list(self.rule_errors),
             "rule_overridden": self.rule_overridden,

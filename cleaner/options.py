@@ -40,6 +40,7 @@ class Options:
     # model's own threshold (0 today: off, it did not beat the rules alone cross-validated); 0: off
     keep_threshold: float | None = None
     scorer_model: Path | None = None  # another model file than the shipped one
+    languages: tuple[str, ...] = ()  # keep only documents in these languages (ISO 639-1); () keeps all
 
     @property
     def key(self) -> str:
@@ -52,6 +53,7 @@ class Options:
                 if self.keep_threshold or self.scorer_model
                 else ""
             )
+            + (f" languages={','.join(self.languages)}" if self.languages else "")
         )
 
     @property

@@ -27,7 +27,7 @@ from cleaner.rules import Catalog, load_catalog
 from cleaner.sinks.files import remove_leftovers, render, write_atomic
 from cleaner.sources.files import Skipped, output_owner, output_path, read_document, walk
 
-STATUSES = ("cleaned", "unchanged", "empty", "skipped", "failed")
+STATUSES = ("cleaned", "unchanged", "empty", "filtered", "skipped", "failed")
 DEFAULT_TIMEOUT = 30.0
 WORKER_GRACE = 5.0  # a worker is killed only this long after its document's budget ran out
 COLLAPSE_SHARE = 0.5  # text rules removing more than this share of the extracted text is suspicious
@@ -50,6 +50,8 @@ class Outcome:
     chars_out: int = 0
     extracted_chars: int = 0
     site: str | None = None
+    date: str | None = None  # the publication date the page states
+    language: str | None = None  # of the cleaned text
     rules: tuple[str, ...] = ()
     fired: dict[str, int] = field(default_factory=dict)  # rule -> blocks it removed
     collapsed: bool = False  # over-stripping guard: the text rules removed most of the extracted text
@@ -81,7 +83,7 @@ class Summary:
     def add(self, outcome: Outcome) -> None:
         self.counts[outcome.status] += 1
         self.collapsed += outcome.collapsed
-        if outcome.status in ("cleaned", "empty"):
+        if outcome.status in ("cleaned", "empty", "filtered"):
             self.applied.update(outcome.rules)
             self.fired.update(outcome.fired)
 
@@ -92,7 +94,8 @@ class Summary:
     def line(self) -> str:
         done = sum(self.counts.values())
         rate = done / self.elapsed if self.elapsed else 0.0
-        parts = ", ".join(f"{status} {self.counts[status]}" for status in STATUSES)
+        shown = (s for s in STATUSES if s != "filtered" or self.counts[s])  # filtered: only when a filter ran
+        parts = ", ".join(f"{status} {self.counts[status]}" for status in shown)
         flagged = f"; {self.collapsed} over-stripped (see --report)" if self.collapsed else ""
         return f"{parts} ({done} {self.unit} in {self.elapsed:.1f} s, {rate:.1f} {self.unit}/s){flagged}"
 
@@ -303,11 +306,17 @@ def _clean_task(task: _Task) -> Outcome:
         chars_in=result.chars_in,
         extracted_chars=result.extracted_chars,
         site=result.site,
+        date=result.date,
+        language=result.language,
         rules=result.rules,
         fired=dict(Counter(r.rule for r in result.removed)),
         rule_overridden=result.rule_overridden,
         rule_errors=result.rule_errors,
     )
+    if result.filtered:
+        outcome.status = "filtered"
+        outcome.record = dataclasses.replace(record, status="filtered", reason=result.reason)
+        return outcome
     if not result.text:
         outcome.collapsed = result.extracted_chars > 0
         outcome.record = dataclasses.replace(record, status="empty", reason=result.reason)

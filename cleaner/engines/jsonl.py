@@ -167,6 +167,8 @@ def _merge(line: _Line, result: dict[str, Any] | Failure) -> tuple[dict[str, Any
         chars_in=result.get("chars_in", 0),
         chars_out=len(result.get("text", "")),
         site=result.get("site"),
+        date=result.get("date"),
+        language=result.get("language"),
         rules=tuple(result.get("rules", ())),
         fired=result.get("fired", {}),
     )
@@ -204,10 +206,10 @@ def _clean_line(line: _Line) -> dict[str, Any]:
     except CleanerError as exc:
         return {"status": "failed", "reason": str(exc), "text": ""}
     added = {
-        "status": "cleaned" if result.text else "empty",
+        "status": result.status,
         "reason": result.reason,
         "text": result.text,
-        "title": result.title,
+        **result.metadata(),
         "url": result.url,
         "site": result.site,
         "rules": list(result.rules),

@@ -131,12 +131,14 @@ def _clean_page(page: WarcPage) -> tuple[Outcome, dict[str, Any] | None]:
         return Outcome(page.where, "failed", reason=str(exc)), None
     outcome = Outcome(
         page.where,
-        "cleaned" if result.text else "empty",
+        result.status,
         reason=result.reason,
         chars_in=result.chars_in,
         chars_out=len(result.text),
         extracted_chars=result.extracted_chars,
         site=result.site,
+        date=result.date,
+        language=result.language,
         rules=result.rules,
         fired=dict(Counter(r.rule for r in result.removed)),
     )

@@ -5,6 +5,7 @@ import contextlib
 
 import bs4.dammit  # noqa: F401  (decode's encoding detection)
 import chardetng_py  # noqa: F401
+import pycld2  # noqa: F401  (language.py)
 import trafilatura  # noqa: F401
 
 import cleaner.stages.pipeline  # noqa: F401

@@ -33,7 +33,20 @@ _FILE_MODE = 0o666 & ~_current_umask()  # what open() would give; mkstemp alone 
 def render(result: CleanResult, output_format: str) -> str:
     if output_format == "json":
         return json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    if output_format == "md":
+        return front_matter(result) + result.text
     return result.text
+
+
+def front_matter(result: CleanResult) -> str:
+    """A YAML front-matter block of the metadata the page states (each value written as JSON, which YAML
+    reads as it is: no quoting rules to get wrong)."""
+    lines = [
+        f"{key}: {json.dumps(value, ensure_ascii=False)}"
+        for key, value in {**result.metadata(), "url": result.url}.items()
+        if value not in (None, [])
+    ]
+    return "---\n" + "".join(line + "\n" for line in lines) + "---\n\n"
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:

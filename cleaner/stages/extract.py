@@ -1,5 +1,5 @@
-"""Stage 5: the main text of the pruned page, by trafilatura, without the headline; and the page's
-title, author and date.
+"""Stage 5: the main text of the pruned page, by trafilatura, without the headline (the page's title,
+author, date... are read before pruning: metadata.py).
 
 trafilatura's mode was chosen by measurement on both development sets together (README, "Quality";
 ``python bench/quality.py --modes``): ``auto`` runs the ``fast`` mode, which skips the fallback
@@ -23,7 +23,6 @@ from lxml.html import HtmlElement
 
 from cleaner.document import Document, Removal, split_blocks
 from cleaner.options import DEFAULT_EXTRACTION
-from cleaner.rules.xpath import evaluate
 
 TRAFILATURA_OPTIONS = {"include_comments": False, "include_tables": True, "include_images": False, "deduplicate": False}
 MODES = {  # extraction mode -> trafilatura settings ("auto": fast, then full where fast finds little)
@@ -32,7 +31,6 @@ MODES = {  # extraction mode -> trafilatura settings ("auto": fast, then full wh
     "precision": {"fast": True, "favor_precision": True},
     "recall": {"fast": True, "favor_recall": True},
 }
-_PAGE_TITLE = [etree.XPath(x) for x in ("//meta[@property='og:title']/@content", "//h1", "//title")]
 _BLOCK_TAGS = frozenset(
     {
         *("address", "article", "aside", "blockquote", "br", "dd", "details", "div", "dl", "dt", "figcaption"),
@@ -95,21 +93,6 @@ def _visible_chars(text: str | None) -> int:
     return len("".join(text.split())) if text else 0
 
 
-def read_metadata(doc: Document) -> None:
-    """Title, author and date from the rule sets' XPaths (the most specific rule set first); the title
-    otherwise from og:title, the first <h1>, or <title>."""
-    if doc.tree is None:
-        return
-
-    def from_rules(field: str) -> list[etree.XPath]:
-        return [xpath for ruleset in reversed(doc.rulesets) for xpath in getattr(ruleset, field)]
-
-    doc.title = _first_value(doc.tree, from_rules("title")) or _first_value(doc.tree, _PAGE_TITLE)
-    authors = next(filter(None, (_values(doc.tree, xpath) for xpath in from_rules("author"))), [])
-    doc.author = ", ".join(dict.fromkeys(authors)) or None  # distinct, in page order
-    doc.date = _first_value(doc.tree, from_rules("date"))
-
-
 def literal_text(tree: HtmlElement, *, markdown: bool = False) -> str:
     """The text of the page's <body> as it stands, one line per block element; in Markdown, headings and
     list items marked and blocks apart, as trafilatura writes them."""
@@ -143,19 +126,6 @@ def literal_text(tree: HtmlElement, *, markdown: bool = False) -> str:
             pending.append(element.tail or "")
     flush()
     return ("\n\n" if markdown else "\n").join(lines)
-
-
-def _first_value(tree: HtmlElement, xpaths: list[etree.XPath]) -> str | None:
-    return next((values[0] for xpath in xpaths if (values := _values(tree, xpath))), None)
-
-
-def _values(tree: HtmlElement, xpath: etree.XPath) -> list[str]:
-    """The non-empty string values of what ``xpath`` selects, whitespace collapsed; none when it fails on this
-    page (prune reports the failure: ``graby.drop_metadata_nodes`` evaluates the same expressions)."""
-    found, _ = evaluate(xpath, tree)
-    items = found if isinstance(found, list) else [found]
-    texts = (item.text_content() if isinstance(item, HtmlElement) else str(item) for item in items)
-    return [text for text in (" ".join(t.split()) for t in texts) if text]
 
 
 def _headline_keys(doc: Document) -> set[str]:

@@ -1,6 +1,7 @@
 """The stages in order, and the public functions that run them on one document.
 
-source -> decode -> resolve -> prune -> extract (HTML) or frame (text) -> textrules -> write
+source -> decode -> resolve -> metadata -> prune -> extract (HTML) or frame (text) -> textrules -> language
+-> write
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from cleaner.sinks.files import render, write_atomic
 from cleaner.sources.files import document_from_bytes, output_path, read_document
 from cleaner.stages.budget import time_budget
 from cleaner.stages.decode import decode
-from cleaner.stages.extract import extract, read_metadata
+from cleaner.stages.extract import extract
 from cleaner.stages.fallback import with_fallback
 from cleaner.stages.frame import frame_dump
+from cleaner.stages.language import identify_language
+from cleaner.stages.metadata import read_metadata
 from cleaner.stages.prune import prune
 from cleaner.stages.resolve import resolve
 from cleaner.stages.score import apply_scorer
@@ -47,7 +50,8 @@ def prepare(doc: Document, options: Options) -> None:
 
 
 def finish(doc: Document, options: Options) -> None:
-    """Prune and extract (HTML) or frame a whole-page dump (text), then apply the text rules."""
+    """Prune and extract (HTML) or frame a whole-page dump (text), score the blocks, apply the text rules, then tell
+    the language (and filter by it when the run asks)."""
     with translated(doc.source):  # lxml and codec errors become one plain message, picklable across processes
         if doc.kind == "html":
             markdown = options.output_format == "md"
@@ -59,6 +63,11 @@ def finish(doc: Document, options: Options) -> None:
         if options.scores:
             apply_scorer(doc, options.keep_threshold, model=options.scorer_model)
         apply_text_rules(doc)
+        identify_language(doc)
+    if options.languages and doc.blocks and doc.language not in options.languages:
+        doc.filtered = True
+        doc.reason = f"language {doc.language or 'unknown'}, not {', '.join(options.languages)} (--language)"
+        doc.blocks = []
 
 
 def clean_html(
