@@ -53,6 +53,11 @@ def main() -> int:
     parser.add_argument("--copies", type=int, default=10, help="copies of the pages in the large folder")
     parser.add_argument("--repeat", type=int, default=1, help="best of N runs for each timing")
     args = parser.parse_args()
+    if not args.pages.is_dir():
+        parser.error(
+            f"{args.pages} not found: give --pages DIR (any folder of .html pages), or CLEANER_EVAL=DIR for the"
+            " evaluation data the project keeps beside the repository as ../shared/eval"
+        )
     with tempfile.TemporaryDirectory(prefix="cleaner-bench-") as work:
         work_dir = Path(work)
         pages = copy_pages(args.pages, work_dir / "pages")

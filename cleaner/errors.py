@@ -51,6 +51,10 @@ class OutputError(CleanerError):
     """An output cannot be written (read-only folder, full disk): the batch stops cleanly."""
 
 
+class UsageError(CleanerError, ValueError):
+    """Options or arguments that cannot work: an unknown output format, a bad value in a config file."""
+
+
 class FetchError(CleanerError):
     """A page could not be downloaded; ``kind`` groups failures in a summary (``HTTP 404``, ``timeout``)."""
 

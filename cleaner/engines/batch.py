@@ -19,13 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from cleaner.document import CleanResult
 from cleaner.engines.state import Record, StateStore, rules_key
-from cleaner.engines.workers import Ready, default_jobs, ordered_map, prestart
+from cleaner.engines.workers import Ready, default_jobs, inline_map, ordered_map, prestart
 from cleaner.errors import CleanerError, InputError, OutputError, ReadError
 from cleaner.options import Options
 from cleaner.rules import Catalog, load_catalog
 from cleaner.sinks.files import remove_leftovers, render, write_atomic
-from cleaner.sources.files import Skipped, output_owner, output_path, read_document, walk
+from cleaner.sources.files import Selection, Skipped, output_owner, output_path, read_document, walk
 
 STATUSES = ("cleaned", "unchanged", "empty", "skipped", "failed")
 DEFAULT_TIMEOUT = 30.0
@@ -74,10 +75,12 @@ class Summary:
     fired: Counter[str] = field(default_factory=Counter)  # rule -> removals over the batch
     elapsed: float = 0.0
     unit: str = "files"
+    with_text: int = 0  # inputs whose output holds text: cleaned now, or unchanged since they were
 
     def add(self, outcome: Outcome) -> None:
         self.counts[outcome.status] += 1
         self.collapsed += outcome.collapsed
+        self.with_text += outcome.status == "cleaned" or (outcome.status == "unchanged" and outcome.output is not None)
         if outcome.status in ("cleaned", "empty"):
             self.applied.update(outcome.rules)
             self.fired.update(outcome.fired)
@@ -85,6 +88,14 @@ class Summary:
     @property
     def failed(self) -> int:
         return self.counts["failed"]
+
+    @property
+    def exit_code(self) -> int:
+        """The command line's exit code for this run, the same for files, stdin and JSON lines: 1 some
+        inputs failed, 3 no input gave text (nothing to write), else 0."""
+        if self.failed:
+            return 1
+        return 0 if self.with_text else 3
 
     def line(self) -> str:
         done = sum(self.counts.values())
@@ -97,13 +108,14 @@ class Summary:
 @dataclass(frozen=True)
 class _Task:
     path: Path
+    output: Path  # where its output goes (next to it, or in the output folder)
     store_key: bytes
     root: Path
     previous: Record | None
 
 
 def clean(
-    paths: Iterable[Path],
+    paths: Iterable[str | Path] | str | Path,
     options: Options | None = None,
     *,
     url: str | None = None,
@@ -112,7 +124,9 @@ def clean(
     timeout: float | None = DEFAULT_TIMEOUT,
     report: IO[str] | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
-    state_root: Path | None = None,
+    state_root: str | Path | None = None,
+    output_dir: str | Path | None = None,
+    selection: Selection | None = None,
 ) -> Summary:
     """Clean every input file under ``paths``, writing ``<stem>.clean.txt`` next to each.
 
@@ -120,19 +134,27 @@ def clean(
     unchanged since their output was written (same bytes, same rules, same cleaner) are skipped
     unless ``force``. ``report`` receives one JSON line per input; ``on_outcome`` is called for each
     input, in order. What was done is remembered in each folder given (for a file, its own folder), or
-    in ``state_root``, which must hold every file given. Raises RuleError before starting if a rule file
-    is bad, and OutputError if outputs cannot be written.
+    in ``state_root``, which must hold every file given. With ``output_dir``, outputs go there instead,
+    in the same tree of folders as below each folder given, and so does what was done: the inputs can be
+    read-only. ``selection`` says which files of a folder are inputs (hidden ones, glob patterns). Raises
+    RuleError before starting if a rule file is bad, and OutputError if outputs cannot be written.
     """
     options = options or Options()
-    prestart()
+    paths = [paths] if isinstance(paths, str | os.PathLike) else paths
+    one_file = isinstance(paths, list | tuple) and len(paths) == 1 and os.path.isfile(paths[0])
     catalog = load_catalog(options.rules_dirs)
     summary = Summary()
     started = time.monotonic()
     stores: dict[Path, StateStore] = {}
-    tasks = _tasks(paths, options, catalog, stores, force, state_root)
+    output_root = None if output_dir is None else _make_folder(Path(output_dir))
+    state = Path(state_root) if state_root is not None else output_root
+    tasks = _tasks(map(Path, paths), options, catalog, stores, force, state, output_root, selection)
     try:
-        with contextlib.closing(
-            ordered_map(
+        if one_file:  # cleaned in this process: a worker would cost more than the file
+            mapped = inline_map(_clean_task, tasks, initializer=_start_worker, initargs=(options, url))
+        else:
+            prestart()
+            mapped = ordered_map(
                 _clean_task,
                 tasks,
                 jobs=jobs or default_jobs(),
@@ -140,7 +162,7 @@ def clean(
                 initializer=_start_worker,
                 initargs=(options, url),
             )
-        ) as results:
+        with contextlib.closing(mapped) as results:
             for task, result in results:
                 outcome = (
                     result
@@ -163,6 +185,14 @@ def clean(
     return summary
 
 
+def _make_folder(folder: Path) -> Path:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(str(folder), f"cannot create folder: {exc.strerror or exc}") from exc
+    return folder
+
+
 def _tasks(
     paths: Iterable[Path],
     options: Options,
@@ -170,11 +200,14 @@ def _tasks(
     stores: dict[Path, StateStore],
     force: bool,
     state_root: Path | None,
+    output_root: Path | None,
+    selection: Selection | None,
 ) -> Iterator[_Task | Ready]:
     folders_tidied: set[Path] = set()
     for top in paths:
-        root = state_root or (top if top.is_dir() else top.parent)
-        for found in walk([top]):
+        base = top if top.is_dir() else top.parent
+        root = state_root or base
+        for found in walk([top], selection):
             if isinstance(found, Skipped):
                 status = "failed" if found.error else "skipped"
                 yield Ready(Outcome(display_path(found.path), status, reason=found.reason))
@@ -184,20 +217,23 @@ def _tasks(
                 reason = f"its output name is taken by {owner.name}"
                 yield Ready(Outcome(display_path(found), "skipped", reason=reason))
                 continue
-            if found.parent not in folders_tidied:
-                remove_leftovers(found.parent)
-                folders_tidied.add(found.parent)
+            relative = found.relative_to(base)
+            mirrored = found if output_root is None else output_root / relative
+            output = output_path(mirrored, options.output_format)
+            if output.parent not in folders_tidied:
+                remove_leftovers(output.parent)
+                folders_tidied.add(output.parent)
             if root not in stores:
                 stores[root] = StateStore(root)
-            store_key = os.fsencode(found.relative_to(root))
+            store_key = os.fsencode(relative if output_root is not None else found.relative_to(root))
             previous = None if force else stores[root].get(store_key)
-            if previous is not None and _unchanged(found, previous, catalog, options):
-                yield Ready(_unchanged_outcome(found, previous, options))
+            if previous is not None and _unchanged(found, output, previous, catalog, options):
+                yield Ready(_unchanged_outcome(found, output, previous))
             else:
-                yield _Task(found, store_key, root, previous)
+                yield _Task(found, output, store_key, root, previous)
 
 
-def _unchanged(path: Path, previous: Record, catalog: Catalog, options: Options) -> bool:
+def _unchanged(path: Path, output: Path, previous: Record, catalog: Catalog, options: Options) -> bool:
     """True when neither the file, nor the rules that applied, nor cleaner changed (no reading needed)."""
     try:
         stat = os.stat(path)
@@ -208,17 +244,17 @@ def _unchanged(path: Path, previous: Record, catalog: Catalog, options: Options)
         and stat.st_mtime_ns == previous.mtime_ns
         and previous.routing == catalog.routing
         and rules_key(previous.rulesets, catalog, options.key) == previous.rules_key
-        and _output_in_place(path, previous, options)
+        and _output_in_place(output, previous)
     )
 
 
-def _output_in_place(path: Path, previous: Record, options: Options) -> bool:
-    return previous.status != "cleaned" or output_path(path, options.output_format).exists()
+def _output_in_place(output: Path, previous: Record) -> bool:
+    return previous.status != "cleaned" or output.exists()
 
 
-def _unchanged_outcome(path: Path, previous: Record, options: Options, record: Record | None = None) -> Outcome:
-    output = display_path(output_path(path, options.output_format)) if previous.status == "cleaned" else None
-    return Outcome(display_path(path), "unchanged", output=output, reason=previous.reason, record=record)
+def _unchanged_outcome(path: Path, output: Path, previous: Record, record: Record | None = None) -> Outcome:
+    shown = display_path(output) if previous.status == "cleaned" else None
+    return Outcome(display_path(path), "unchanged", output=shown, reason=previous.reason, record=record)
 
 
 def _remember(store: StateStore, task: _Task, outcome: Outcome) -> None:
@@ -262,13 +298,15 @@ def _clean_task(task: _Task) -> Outcome:
         )
         same_bytes = previous is not None and previous.sha256 == record.sha256
         if same_bytes and previous.status == "skipped":
-            return _unchanged_outcome(task.path, previous, options, dataclasses.replace(record, reason=previous.reason))
+            return _unchanged_outcome(
+                task.path, task.output, previous, dataclasses.replace(record, reason=previous.reason)
+            )
         prepare(doc, options)
         names = tuple(r.name for r in doc.rulesets)
         record = dataclasses.replace(record, rules_key=rules_key(names, catalog, options.key) or "", rulesets=names)
-        if same_bytes and previous.rules_key == record.rules_key and _output_in_place(task.path, previous, options):
+        if same_bytes and previous.rules_key == record.rules_key and _output_in_place(task.output, previous):
             kept = dataclasses.replace(record, status=previous.status, reason=previous.reason)
-            return _unchanged_outcome(task.path, previous, options, kept)
+            return _unchanged_outcome(task.path, task.output, previous, kept)
         finish(doc, options)
     except ReadError as exc:
         return Outcome(shown, "failed", reason=exc.problem)
@@ -279,6 +317,23 @@ def _clean_task(task: _Task) -> Outcome:
     except CleanerError as exc:
         return Outcome(shown, "failed", reason=str(exc))
     result = doc.result()
+    outcome = result_outcome(shown, result, display_path(task.output))
+    if not result.text:
+        outcome.record = dataclasses.replace(record, status="empty", reason=result.reason)
+        return outcome
+    try:
+        if not task.output.parent.is_dir():
+            _make_folder(task.output.parent)
+        write_atomic(task.output, render(result, options.output_format))
+    except OutputError as exc:
+        failed = dataclasses.replace(outcome, status="failed", reason=exc.problem, fatal=True)
+        return dataclasses.replace(failed, output=None, chars_out=0, collapsed=False)
+    outcome.record = dataclasses.replace(record, status="cleaned")
+    return outcome
+
+
+def result_outcome(shown: str, result: CleanResult, output: str | None) -> Outcome:
+    """The outcome of a document cleaned into ``result``: cleaned (its text goes to ``output``) or empty."""
     outcome = Outcome(
         shown,
         "empty",
@@ -291,14 +346,7 @@ def _clean_task(task: _Task) -> Outcome:
     )
     if not result.text:
         outcome.collapsed = result.extracted_chars > 0
-        outcome.record = dataclasses.replace(record, status="empty", reason=result.reason)
         return outcome
-    target = output_path(task.path, options.output_format)
-    try:
-        write_atomic(target, render(result, options.output_format))
-    except OutputError as exc:
-        return dataclasses.replace(outcome, status="failed", reason=exc.problem, fatal=True)
-    outcome.status, outcome.output, outcome.chars_out = "cleaned", display_path(target), len(result.text)
+    outcome.status, outcome.output, outcome.chars_out = "cleaned", output, len(result.text)
     outcome.collapsed = outcome.chars_out < (1 - COLLAPSE_SHARE) * result.extracted_chars
-    outcome.record = dataclasses.replace(record, status="cleaned")
     return outcome

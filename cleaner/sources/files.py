@@ -2,13 +2,17 @@
 
 Which files are inputs: ``.html``, ``.htm``, ``.xhtml`` and ``.txt``, optionally gzipped. Never inputs:
 cleaner's own outputs (``*.clean.txt``, ``.clean.json``, ``.clean.md``), fetch sidecars
-(``*.meta.json``), expected outputs of samples (``*.expected.txt``) and temporary files.
+(``*.meta.json``), expected outputs of samples (``*.expected.txt``) and temporary files. In a folder,
+hidden files and folders (``.git``, ``.venv``) are left out unless asked for, and glob patterns can
+narrow the search (``Selection``).
 """
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import os
+import re
 import stat
 import zlib
 from collections.abc import Iterator
@@ -29,7 +33,7 @@ _CHUNK = 1 << 16
 def kind_of(path: Path) -> Kind | None:
     """The kind of an input file, or None when the file is not an input."""
     name = path.name.lower()
-    if name.startswith(".") or TEMP_MARK in name or name.endswith(_NOT_INPUTS):
+    if TEMP_MARK in name or name.endswith(_NOT_INPUTS):
         return None
     return _KINDS.get(Path(name.removesuffix(".gz")).suffix)
 
@@ -177,7 +181,35 @@ def output_owner(path: Path) -> Path:
     return path
 
 
-def walk(paths: list[Path]) -> Iterator[Path | Skipped]:
+@dataclass(frozen=True)
+class Selection:
+    """Which files below a folder are inputs, besides their kind.
+
+    Names starting with a dot (``.git``, ``.venv``, ``.cache``) are hidden: neither such folders nor such
+    files are searched unless ``hidden``. A glob pattern matches a file's name or its path relative to
+    the folder given (``*`` also matches ``/``): with ``include``, only files matching one of them are
+    inputs; files and folders matching an ``exclude`` pattern are left out. A file named on the command
+    line is always an input.
+    """
+
+    hidden: bool = False
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    def wants_folder(self, name: str, relative: str) -> bool:
+        return (self.hidden or not name.startswith(".")) and not _matches(self.exclude, name, relative)
+
+    def wants_file(self, name: str, relative: str) -> bool:
+        if not self.wants_folder(name, relative):
+            return False
+        return not self.include or _matches(self.include, name, relative)
+
+
+def _matches(patterns: tuple[str, ...], name: str, relative: str) -> bool:
+    return any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(relative, p) for p in patterns)
+
+
+def walk(paths: list[Path], selection: Selection | None = None) -> Iterator[Path | Skipped]:
     """Input files under ``paths``, depth first, streamed in the file system's own order (stable for
     an unchanged folder; sorting would hold a whole folder's names in memory).
 
@@ -185,38 +217,52 @@ def walk(paths: list[Path]) -> Iterator[Path | Skipped]:
     the folder is cleaned where it really is, one outside is not cleaned. FIFOs, sockets and devices
     are reported as skipped, never opened (opening a FIFO blocks forever).
     """
-    for top in paths:
+    selection = selection or Selection()
+    for top in map(Path, paths):
         if top.is_dir():
-            yield from _walk_dir(top)
+            yield from _walk_dir(top, "", selection)
         elif top.exists():
             yield _check_file(top)
         else:
             yield Skipped(top, "no such file or folder", error=True)
 
 
-def _walk_dir(folder: Path) -> Iterator[Path | Skipped]:
+def _walk_dir(folder: Path, relative: str, selection: Selection) -> Iterator[Path | Skipped]:
     try:
         entries = os.scandir(folder)
     except OSError as exc:
         yield Skipped(folder, f"cannot list folder: {exc.strerror}", error=True)
         return
     with entries:
-        yield from _walk_entries(entries)
+        yield from _walk_entries(entries, relative, selection)
 
 
-def _walk_entries(entries: Iterator[os.DirEntry[str]]) -> Iterator[Path | Skipped]:
+def _walk_entries(entries: Iterator[os.DirEntry[str]], relative: str, selection: Selection) -> Iterator[Path | Skipped]:
     for entry in entries:
         path = Path(entry.path)
+        below = f"{relative}{entry.name}"
         try:
-            if entry.is_symlink():
-                if kind_of(path):
-                    yield Skipped(path, "symlink, not followed")
-            elif entry.is_dir(follow_symlinks=False):
-                yield from _walk_dir(path)
-            elif kind_of(path):
+            if entry.is_dir(follow_symlinks=False):
+                if selection.wants_folder(entry.name, below):
+                    yield from _walk_dir(path, below + "/", selection)
+            elif not kind_of(path) or not selection.wants_file(entry.name, below):
+                continue
+            elif entry.is_symlink():
+                yield Skipped(path, "symlink, not followed")
+            else:
                 yield _check_file(path)
         except OSError as exc:
             yield Skipped(path, exc.strerror or str(exc), error=True)
+
+
+_URL_LINE = re.compile(r"\s*(?:#.*|https?://\S+)?\s*")
+
+
+def is_url_list(text: str) -> bool:
+    """True for a list of URLs (one per line, # comments and blank lines allowed), such as the input of
+    ``cleaner fetch``: a ``urls.txt`` next to the pages is not an article."""
+    lines = text.splitlines()
+    return any("://" in line for line in lines) and all(_URL_LINE.fullmatch(line) for line in lines)
 
 
 def _check_file(path: Path) -> Path | Skipped:
