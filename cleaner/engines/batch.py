@@ -21,12 +21,23 @@ from typing import IO, Any
 
 from cleaner.document import CleanResult
 from cleaner.engines.state import Record, StateStore, rules_key
-from cleaner.engines.workers import Ready, default_jobs, inline_map, ordered_map, prestart
+from cleaner.engines.workers import Ready, default_jobs, inline_map, ordered_map
 from cleaner.errors import CleanerError, InputError, OutputError, ReadError
 from cleaner.options import Options
 from cleaner.rules import Catalog, load_catalog
 from cleaner.sinks.files import remove_leftovers, render, write_atomic
-from cleaner.sources.files import Selection, Skipped, output_owner, output_path, read_document, walk
+from cleaner.sources.files import (
+    OUTPUT_SUFFIXES,
+    TEMP_MARK,
+    Listing,
+    Selection,
+    Skipped,
+    output_owner,
+    owner_among,
+    read_document,
+    stem_of,
+    walk_folders,
+)
 
 STATUSES = ("cleaned", "unchanged", "empty", "skipped", "failed")
 DEFAULT_TIMEOUT = 30.0
@@ -35,7 +46,8 @@ COLLAPSE_SHARE = 0.5  # text rules removing more than this share of the extracte
 
 def display_path(path: Path | str) -> str:
     """A path as text that can be printed: undecodable bytes of a file name shown as U+FFFD."""
-    return os.fsencode(path).decode("utf-8", errors="replace")
+    text = os.fspath(path)
+    return text if text.isascii() else os.fsencode(text).decode("utf-8", errors="replace")
 
 
 @dataclass
@@ -152,8 +164,7 @@ def clean(
     try:
         if one_file:  # cleaned in this process: a worker would cost more than the file
             mapped = inline_map(_clean_task, tasks, initializer=_start_worker, initargs=(options, url))
-        else:
-            prestart()
+        else:  # the pool (and the process its workers are forked from) starts with the first file to clean
             mapped = ordered_map(
                 _clean_task,
                 tasks,
@@ -203,56 +214,87 @@ def _tasks(
     output_root: Path | None,
     selection: Selection | None,
 ) -> Iterator[_Task | Ready]:
-    folders_tidied: set[Path] = set()
+    """A task, or a ready outcome, for each input, a folder at a time: one listing of the folder, one stat
+    of each file and of each output, and a few queries of the state store per folder (the no-op path)."""
     for top in paths:
         base = top if top.is_dir() else top.parent
         root = state_root or base
-        for found in walk([top], selection):
-            if isinstance(found, Skipped):
-                status = "failed" if found.error else "skipped"
-                yield Ready(Outcome(display_path(found.path), status, reason=found.reason))
-                continue
-            owner = output_owner(found)
-            if owner != found:
-                reason = f"its output name is taken by {owner.name}"
-                yield Ready(Outcome(display_path(found), "skipped", reason=reason))
-                continue
-            relative = found.relative_to(base)
-            mirrored = found if output_root is None else output_root / relative
-            output = output_path(mirrored, options.output_format)
-            if output.parent not in folders_tidied:
-                remove_leftovers(output.parent)
-                folders_tidied.add(output.parent)
+        for listing in walk_folders([top], selection):
             if root not in stores:
                 stores[root] = StateStore(root)
-            store_key = os.fsencode(relative if output_root is not None else found.relative_to(root))
-            previous = None if force else stores[root].get(store_key)
-            if previous is not None and _unchanged(found, output, previous, catalog, options):
-                yield Ready(_unchanged_outcome(found, output, previous))
-            else:
-                yield _Task(found, output, store_key, root, previous)
+            yield from _folder_tasks(listing, base, root, stores[root], output_root, options, catalog, force)
 
 
-def _unchanged(path: Path, output: Path, previous: Record, catalog: Catalog, options: Options) -> bool:
-    """True when neither the file, nor the rules that applied, nor cleaner changed (no reading needed)."""
+def _folder_tasks(
+    listing: Listing,
+    base: Path,
+    root: Path,
+    store: StateStore,
+    output_root: Path | None,
+    options: Options,
+    catalog: Catalog,
+    force: bool,
+) -> Iterator[_Task | Ready]:
+    # Strings, not Paths, for what every file needs: on a no-op re-run this loop is the whole cost.
+    out_folder = listing.folder if output_root is None else output_root / listing.folder.relative_to(base)
+    out_names = listing.names if output_root is None else _names_in(out_folder)
+    if out_names is None or any(TEMP_MARK in name for name in out_names):
+        remove_leftovers(out_folder)
+    relative = os.path.relpath(listing.folder, base if output_root is not None else root)
+    prefix = b"" if relative == "." else os.fsencode(relative) + b"/"
+    files = [found for found in listing.found if not isinstance(found, Skipped)]
+    keys = [prefix + os.fsencode(name) for _, name, _ in files]
+    previous = {} if force else store.get_many(keys)
+    now = time.time_ns()
+    suffix, out_prefix, options_key = OUTPUT_SUFFIXES[options.output_format], f"{out_folder}/", options.key
+    keys_of = iter(keys)
+    for found in listing.found:
+        if isinstance(found, Skipped):
+            yield Ready(Outcome(display_path(found.path), "failed" if found.error else "skipped", reason=found.reason))
+            continue
+        path, name, status = found
+        key = next(keys_of)
+        owner = output_owner(Path(path)).name if listing.names is None else owner_among(name, listing.names)
+        if owner != name:
+            yield Ready(Outcome(display_path(path), "skipped", reason=f"its output name is taken by {owner}"))
+            continue
+        output = out_prefix + stem_of(name) + suffix
+        record = previous.get(key)
+        if (
+            record is not None
+            and status.st_size == record.size
+            and status.st_mtime_ns == record.mtime_ns
+            and status.st_mtime_ns <= now  # a clock that jumped: let the worker compare the bytes
+            and record.routing == catalog.routing
+            and rules_key(record.rulesets, catalog, options_key) == record.rules_key
+            and _output_intact(output, record)
+        ):
+            yield Ready(_unchanged_outcome(path, output, record))
+        else:
+            yield _Task(Path(path), Path(output), key, root, record)
+
+
+def _names_in(folder: Path) -> frozenset[str] | None:
     try:
-        stat = os.stat(path)
+        return frozenset(os.listdir(folder))
+    except OSError:
+        return frozenset()
+
+
+def _output_intact(output: Path | str, previous: Record) -> bool:
+    """True unless the output of a cleaned input is missing, or was edited or truncated since written."""
+    if previous.status != "cleaned":
+        return True
+    try:
+        status = os.stat(output)
     except OSError:
         return False
-    return (
-        stat.st_size == previous.size
-        and stat.st_mtime_ns == previous.mtime_ns
-        and previous.routing == catalog.routing
-        and rules_key(previous.rulesets, catalog, options.key) == previous.rules_key
-        and _output_in_place(output, previous)
+    return previous.out_size is None or (
+        status.st_size == previous.out_size and status.st_mtime_ns == previous.out_mtime_ns
     )
 
 
-def _output_in_place(output: Path, previous: Record) -> bool:
-    return previous.status != "cleaned" or output.exists()
-
-
-def _unchanged_outcome(path: Path, output: Path, previous: Record, record: Record | None = None) -> Outcome:
+def _unchanged_outcome(path: Path | str, output: Path | str, previous: Record, record: Record | None = None) -> Outcome:
     shown = display_path(output) if previous.status == "cleaned" else None
     return Outcome(display_path(path), "unchanged", output=shown, reason=previous.reason, record=record)
 
@@ -298,28 +340,29 @@ def _clean_task(task: _Task) -> Outcome:
         )
         same_bytes = previous is not None and previous.sha256 == record.sha256
         if same_bytes and previous.status == "skipped":
-            return _unchanged_outcome(
-                task.path, task.output, previous, dataclasses.replace(record, reason=previous.reason)
-            )
+            return _unchanged_outcome(task.path, task.output, previous, record._replace(reason=previous.reason))
         prepare(doc, options)
         names = tuple(r.name for r in doc.rulesets)
-        record = dataclasses.replace(record, rules_key=rules_key(names, catalog, options.key) or "", rulesets=names)
-        if same_bytes and previous.rules_key == record.rules_key and _output_in_place(task.output, previous):
-            kept = dataclasses.replace(record, status=previous.status, reason=previous.reason)
+        record = record._replace(rules_key=rules_key(names, catalog, options.key) or "", rulesets=names)
+        if same_bytes and previous.rules_key == record.rules_key and _output_intact(task.output, previous):
+            kept = record._replace(
+                status=previous.status,
+                reason=previous.reason,
+                out_size=previous.out_size,
+                out_mtime_ns=previous.out_mtime_ns,
+            )
             return _unchanged_outcome(task.path, task.output, previous, kept)
         finish(doc, options)
     except ReadError as exc:
         return Outcome(shown, "failed", reason=exc.problem)
     except InputError as exc:
-        return Outcome(
-            shown, "skipped", reason=exc.problem, record=record and dataclasses.replace(record, reason=exc.problem)
-        )
+        return Outcome(shown, "skipped", reason=exc.problem, record=record and record._replace(reason=exc.problem))
     except CleanerError as exc:
         return Outcome(shown, "failed", reason=str(exc))
     result = doc.result()
     outcome = result_outcome(shown, result, display_path(task.output))
     if not result.text:
-        outcome.record = dataclasses.replace(record, status="empty", reason=result.reason)
+        outcome.record = record._replace(status="empty", reason=result.reason)
         return outcome
     try:
         if not task.output.parent.is_dir():
@@ -328,7 +371,8 @@ def _clean_task(task: _Task) -> Outcome:
     except OutputError as exc:
         failed = dataclasses.replace(outcome, status="failed", reason=exc.problem, fatal=True)
         return dataclasses.replace(failed, output=None, chars_out=0, collapsed=False)
-    outcome.record = dataclasses.replace(record, status="cleaned")
+    written = os.stat(task.output)
+    outcome.record = record._replace(status="cleaned", out_size=written.st_size, out_mtime_ns=written.st_mtime_ns)
     return outcome
 
 

@@ -16,11 +16,11 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
+from typing import NamedTuple
 
 from cleaner.errors import OutputError, translated
 from cleaner.rules import Catalog
@@ -39,13 +39,17 @@ create table if not exists files (
     routing text not null,
     rulesets text not null,
     status text not null,
-    reason text
+    reason text,
+    out_size integer,
+    out_mtime_ns integer
 )
 """
+_COLUMNS = "size, mtime_ns, sha256, rules_key, routing, rulesets, status, reason, out_size, out_mtime_ns"
+_ADDED_COLUMNS = ("out_size", "out_mtime_ns")  # missing in tables of earlier versions: added on opening
+_IN_ONE_QUERY = 500  # keys looked up per query (SQLite allows 999 parameters in older builds)
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(NamedTuple):  # a tuple: a re-run builds one per file
     """How one input was last handled."""
 
     size: int
@@ -56,6 +60,8 @@ class Record:
     rulesets: tuple[str, ...]
     status: str  # cleaned, empty or skipped: failures are not recorded, so they are retried
     reason: str | None
+    out_size: int | None = None  # the output's size and mtime when it was written: an edited or
+    out_mtime_ns: int | None = None  # truncated output is noticed without reading it
 
 
 @lru_cache(maxsize=4096)  # a batch asks for the same few combinations for every file
@@ -77,6 +83,11 @@ def _sha256(text: str) -> str:
 _SOFTWARE = f"cleaner {__version__} trafilatura {version('trafilatura')}"
 
 
+@lru_cache(maxsize=256)  # a batch has a few combinations of rule sets
+def _rulesets(text: str) -> tuple[str, ...]:
+    return tuple(json.loads(text))
+
+
 class StateStore:
     """The state of one folder; rows are keyed by path relative to it.
 
@@ -91,27 +102,35 @@ class StateStore:
             self._db.execute("pragma journal_mode=wal")
             self._db.execute("pragma synchronous=normal")
             self._db.execute(_SCHEMA)
+            present = {row[1] for row in self._db.execute("pragma table_info(files)")}
+            for column in _ADDED_COLUMNS:
+                if column not in present:
+                    self._db.execute(f"alter table files add column {column} integer")
             self._db.execute("begin")
         self._last_commit = time.monotonic()
 
     def get(self, key: bytes) -> Record | None:
+        return self.get_many([key]).get(key)
+
+    def get_many(self, keys: Sequence[bytes]) -> dict[bytes, Record]:
+        """The records of ``keys`` that exist, in a few queries (a folder's worth at a time)."""
+        found: dict[bytes, Record] = {}
         with self._guarded():
-            row = self._db.execute(
-                "select size, mtime_ns, sha256, rules_key, routing, rulesets, status, reason from files where path = ?",
-                (key,),
-            ).fetchone()
-        if row is None:
-            return None
-        return Record(*row[:5], tuple(json.loads(row[5])), *row[6:])
+            for start in range(0, len(keys), _IN_ONE_QUERY):
+                chunk = keys[start : start + _IN_ONE_QUERY]
+                marks = ",".join("?" * len(chunk))
+                query = f"select path, {_COLUMNS} from files where path in ({marks})"
+                for path, *row in self._db.execute(query, chunk):
+                    found[path] = Record(*row[:5], _rulesets(row[5]), *row[6:])
+        return found
 
     def put(self, key: bytes, record: Record) -> None:
-        values = asdict(record)
-        values["rulesets"] = json.dumps(list(record.rulesets))
+        r = record
+        values = (key, r.size, r.mtime_ns, r.sha256, r.rules_key, r.routing, json.dumps(list(r.rulesets)))
         with self._guarded():
             self._db.execute(
-                "insert or replace into files values"
-                " (:path, :size, :mtime_ns, :sha256, :rules_key, :routing, :rulesets, :status, :reason)",
-                {"path": key, **values},
+                f"insert or replace into files (path, {_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*values, r.status, r.reason, r.out_size, r.out_mtime_ns),
             )
             if time.monotonic() - self._last_commit > _COMMIT_EVERY:
                 self._db.execute("commit")
