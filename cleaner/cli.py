@@ -13,6 +13,7 @@ import dataclasses
 import io
 import ipaddress
 import json
+import logging
 import sys
 import threading
 import traceback
@@ -92,6 +93,7 @@ def _commands(
 
 
 def main(args: list[str] | None = None) -> None:
+    _show_library_warnings()
     try:
         command = typer.main.get_command(app)
         _readable_help(command)
@@ -106,6 +108,15 @@ def main(args: list[str] | None = None) -> None:
         _fail(exc, 1)
     except Exception as exc:  # a bug in cleaner: one line, the traceback with --debug
         _fail(exc, 1, f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)")
+
+
+def _show_library_warnings() -> None:
+    """What the library logs as a warning (a state file rebuilt…) is printed as one line on stderr."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("warning: %(message)s"))
+    library = logging.getLogger("cleaner")
+    library.addHandler(handler)
+    library.propagate = False
 
 
 def _fail(exc: Exception, code: int, message: str | None = None) -> None:

@@ -60,3 +60,15 @@ def test_a_state_table_of_an_earlier_version_is_migrated(tmp_path: Path) -> None
     rerun = run_cli("clean", raw, "--report", tmp_path / "r.jsonl")
     assert rerun.returncode == 0 and "Traceback" not in rerun.stderr_text
     assert set(statuses(tmp_path / "r.jsonl").values()) == {"unchanged"}
+
+
+def test_a_state_file_that_cannot_be_read_is_set_aside_and_rebuilt(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    make_pages(raw, 2)
+    assert run_cli("clean", raw, "-q").returncode == 0
+    (raw / ".cleaner-state.sqlite").write_bytes(b"SQLite format 3\0" + os.urandom(4000))  # half-written
+    rerun = run_cli("clean", raw, "--report", tmp_path / "r.jsonl")
+    assert rerun.returncode == 0 and "Traceback" not in rerun.stderr_text
+    assert "warning:" in rerun.stderr_text and ".cleaner-state.sqlite.broken" in rerun.stderr_text
+    assert len(statuses(tmp_path / "r.jsonl")) == 2
+    assert "unchanged 2" in run_cli("clean", raw).stderr_text

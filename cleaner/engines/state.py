@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import sqlite3
 import time
@@ -27,6 +28,7 @@ from cleaner.rules import Catalog
 from cleaner.version import __version__
 
 STATE_NAME = ".cleaner-state.sqlite"
+log = logging.getLogger(__name__)
 _COMMIT_EVERY = 2.0  # seconds: rows not yet committed are only redone after a crash
 _NEARLY_FULL = 256 * 1024  # bytes free below which a database error is taken for a full disk
 _SCHEMA = """
@@ -98,16 +100,46 @@ class StateStore:
         self.root = root
         with self._guarded():
             (root / STATE_NAME).touch()  # says "Permission denied" where SQLite says "unable to open"
-            self._db = sqlite3.connect(root / STATE_NAME, isolation_level=None)
-            self._db.execute("pragma journal_mode=wal")
-            self._db.execute("pragma synchronous=normal")
-            self._db.execute(_SCHEMA)
-            present = {row[1] for row in self._db.execute("pragma table_info(files)")}
-            for column in _ADDED_COLUMNS:
-                if column not in present:
-                    self._db.execute(f"alter table files add column {column} integer")
-            self._db.execute("begin")
+            try:
+                self._db = self._open()
+            except sqlite3.DatabaseError as exc:
+                if isinstance(exc, sqlite3.OperationalError):  # locked, unreadable, disk full: not the file's fault
+                    raise
+                self._db = self._rebuilt(str(exc))
         self._last_commit = time.monotonic()
+
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.root / STATE_NAME, isolation_level=None)
+        try:
+            db.execute("pragma journal_mode=wal")
+            db.execute("pragma synchronous=normal")
+            db.execute(_SCHEMA)
+            present = {row[1] for row in db.execute("pragma table_info(files)")}
+            if not set(_COLUMNS.split(", ")) - set(_ADDED_COLUMNS) <= present:
+                raise sqlite3.DatabaseError("its table has not the columns of any version of cleaner")
+            for column in _ADDED_COLUMNS:  # a table of an earlier version
+                if column not in present:
+                    db.execute(f"alter table files add column {column} integer")
+            db.execute("begin")
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _rebuilt(self, problem: str) -> sqlite3.Connection:
+        """A new state file in place of one that cannot be read (kept aside as ``.broken``)."""
+        path = self.root / STATE_NAME
+        os.replace(path, path.with_name(STATE_NAME + ".broken"))
+        for leftover in ("-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path.with_name(STATE_NAME + leftover))
+        log.warning(
+            "%s: %s; started a new one (the old one is %s.broken): every file is looked at again",
+            path,
+            problem,
+            STATE_NAME,
+        )
+        return self._open()
 
     def get(self, key: bytes) -> Record | None:
         return self.get_many([key]).get(key)

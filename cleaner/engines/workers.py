@@ -19,9 +19,10 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from functools import cache
 from multiprocessing import context, forkserver, spawn
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pebble import ProcessExpired, ProcessPool
+if TYPE_CHECKING:
+    from pebble import ProcessPool
 
 _WINDOW_PER_JOB = 4
 # Imported once by the forkserver, so that every worker forked from it starts with the extractor and the
@@ -69,6 +70,8 @@ def ordered_map(
             future = None
             if not isinstance(task, Ready):
                 if pool is None:
+                    from pebble import ProcessPool  # only a run with files to clean needs it
+
                     pool = ProcessPool(
                         max_workers=jobs,
                         initializer=_worker_setup,
@@ -174,11 +177,17 @@ def _result(task: Any, future: Future | None, timeout: float | None) -> tuple[An
         return task, future.result()
     except FutureTimeout:
         return task, Failure(f"timed out after {timeout:g} s; its worker was replaced")
-    except ProcessExpired as exc:
+    except _process_expired() as exc:
         how = f"killed by signal {-exc.exitcode}" if exc.exitcode and exc.exitcode < 0 else f"exit code {exc.exitcode}"
         return task, Failure(f"worker process died ({how}); it was replaced")
     except Exception as exc:  # a bug in cleaner: reported for this task, the batch goes on
         return task, Failure(f"internal error: {type(exc).__name__}: {exc}")
+
+
+def _process_expired() -> type[Exception]:
+    from pebble import ProcessExpired
+
+    return ProcessExpired
 
 
 def _worker_setup(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
