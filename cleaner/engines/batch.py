@@ -216,13 +216,14 @@ def _tasks(
 ) -> Iterator[_Task | Ready]:
     """A task, or a ready outcome, for each input, a folder at a time: one listing of the folder, one stat
     of each file and of each output, and a few queries of the state store per folder (the no-op path)."""
+    tidied: set[Path] = set()  # output folders rid of the temporary files of killed runs
     for top in paths:
         base = top if top.is_dir() else top.parent
         root = state_root or base
         for listing in walk_folders([top], selection):
             if root not in stores:
                 stores[root] = StateStore(root)
-            yield from _folder_tasks(listing, base, root, stores[root], output_root, options, catalog, force)
+            yield from _folder_tasks(listing, base, root, stores[root], output_root, options, catalog, force, tidied)
 
 
 def _folder_tasks(
@@ -234,12 +235,14 @@ def _folder_tasks(
     options: Options,
     catalog: Catalog,
     force: bool,
+    tidied: set[Path],
 ) -> Iterator[_Task | Ready]:
     # Strings, not Paths, for what every file needs: on a no-op re-run this loop is the whole cost.
     out_folder = listing.folder if output_root is None else output_root / listing.folder.relative_to(base)
     out_names = listing.names if output_root is None else _names_in(out_folder)
-    if out_names is None or any(TEMP_MARK in name for name in out_names):
+    if out_folder not in tidied and (out_names is None or any(TEMP_MARK in name for name in out_names)):
         remove_leftovers(out_folder)
+        tidied.add(out_folder)
     relative = os.path.relpath(listing.folder, base if output_root is not None else root)
     prefix = b"" if relative == "." else os.fsencode(relative) + b"/"
     files = [found for found in listing.found if not isinstance(found, Skipped)]
