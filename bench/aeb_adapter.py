@@ -8,20 +8,21 @@ from __future__ import annotations
 
 import trafilatura
 
-from cleaner import Options, clean_bytes, clean_text
+from cleaner import Options, clean_html, clean_text
 
 
 def _generic(extraction: str):
     options = Options(site_rules=False, extraction=extraction)
 
     def clean(html: str) -> str:
-        return clean_bytes(html.encode("utf-8"), source="<aeb>", options=options).text
+        return clean_html(html, options=options).text  # decoded text, as trafilatura gets it
 
     clean.__doc__ = f"cleaner on HTML, generic rules only, trafilatura in its {extraction} mode."
     return clean
 
 
-generic = _generic("fast")  # the default mode
+generic = _generic("auto")  # the default mode
+generic_fast = _generic("fast")
 generic_full = _generic("full")
 generic_precision = _generic("precision")
 generic_recall = _generic("recall")

@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SYSTEMS = ["trafilatura", "bench.aeb_adapter:generic", "bench.aeb_adapter:dump", "bench.aeb_adapter:dump_cleaned"]
-MODES = [f"bench.aeb_adapter:generic{suffix}" for suffix in ("", "_full", "_precision", "_recall")]
+MODES = [f"bench.aeb_adapter:generic{suffix}" for suffix in ("", "_fast", "_full", "_precision", "_recall")]
 
 
 EVAL_HELP = (

@@ -54,7 +54,13 @@ class Format(StrEnum):
     md = "md"
 
 
+class Engine(StrEnum):
+    local = "local"
+    ray = "ray"
+
+
 class Extraction(StrEnum):
+    auto = "auto"
     fast = "fast"
     full = "full"
     precision = "precision"
@@ -166,7 +172,10 @@ FormatOption = Annotated[
 ]
 ExtractionOption = Annotated[
     Extraction,
-    typer.Option(help="trafilatura's mode: fast (measured best), full (with fallbacks), precision or recall."),
+    typer.Option(
+        help="trafilatura's mode: auto (fast, its fallbacks when that finds little; measured best), fast,"
+        " full (always with fallbacks), precision or recall."
+    ),
 ]
 JobsOption = Annotated[
     int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: the number of cores).")
@@ -187,7 +196,7 @@ def clean(
     site_rules: SiteRulesOption = True,
     rules: RulesOption = None,
     output_format: FormatOption = Format.txt,
-    extraction: ExtractionOption = Extraction.fast,
+    extraction: ExtractionOption = Extraction.auto,
     jobs: JobsOption = None,
     force: ForceOption = False,
     timeout: TimeoutOption = DEFAULT_TIMEOUT,
@@ -196,8 +205,21 @@ def clean(
     jsonl: Annotated[
         Path | None, typer.Option(help="Clean the pages of a JSON-lines file (.gz too; - for stdin) instead of files.")
     ] = None,
+    warc: Annotated[
+        list[Path] | None,
+        typer.Option("--warc", help="Clean the pages of a WARC or ARC file (.gz too; repeatable) into -o OUT."),
+    ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="With --jsonl: where to write (- for stdout).")
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="With --jsonl or --warc: where to write (.jsonl, .jsonl.gz, .parquet; - for stdout)."
+        ),
+    ] = None,
+    engine: Annotated[Engine, typer.Option(help="Where pages are cleaned: local processes, or a Ray cluster.")] = (
+        Engine.local
+    ),
+    address: Annotated[
+        str | None, typer.Option(help="With --engine ray: the cluster's address [default: start a local one].")
     ] = None,
     html_field: Annotated[str, typer.Option(help="With --jsonl: the field holding HTML.")] = "html",
     text_field: Annotated[str, typer.Option(help="With --jsonl: the field holding a text dump.")] = "text",
@@ -222,8 +244,9 @@ def clean(
 ) -> None:
     """Clean files and folders, writing <name>.clean.txt next to each raw file; or a JSON-lines stream."""
     options = _clean_options(site_rules, rules, output_format, site, extraction)
-    if not quiet:
-        _print_warnings(load_catalog(options.rules_dirs).warnings)
+    summary_line = load_catalog(options.rules_dirs).summary(options.rules_dirs)
+    if not quiet and summary_line:
+        _print_warnings((summary_line,))
     if jsonl is not None:
         if output is None or paths:
             raise typer.BadParameter("--jsonl IN needs -o OUT (- for stdout) and no PATH arguments")
@@ -242,6 +265,8 @@ def clean(
             )
         _summarise(quiet, summary.line())
         raise typer.Exit(summary.exit_code)
+    if warc:
+        _clean_warc(warc, output, options, paths, jobs, timeout, report, quiet, _mapper(engine, address))
     if not paths:
         raise typer.BadParameter("give files or folders to clean, - for stdin, or --jsonl IN -o OUT")
     if paths == [STDIO]:
@@ -281,6 +306,8 @@ def _clean_stdin(url: str | None, options: Options, report: Path | None) -> int:
         status = "skipped" if isinstance(exc, InputError) and not isinstance(exc, ReadError) else "failed"
         outcome = Outcome(STDIN_NAME, status, reason=exc.problem)
     else:
+        for error in result.rule_errors:
+            _stderr.print(f"warning: {error}", markup=False)
         outcome = result_outcome(STDIN_NAME, result, "<stdout>")
         if result.text:
             sys.stdout.write(render(result, options.output_format))
@@ -291,6 +318,50 @@ def _clean_stdin(url: str | None, options: Options, report: Path | None) -> int:
     summary = Summary()
     summary.add(outcome)
     return summary.exit_code
+
+
+def _clean_warc(
+    files: list[Path],
+    output: Path | None,
+    options: Options,
+    paths: list[Path] | None,
+    jobs: int | None,
+    timeout: float,
+    report: Path | None,
+    quiet: bool,
+    mapper: Callable[..., Any],
+) -> None:
+    from cleaner.engines.warc import clean_warc
+    from cleaner.sinks.record import check_sink
+
+    if output is None or paths:
+        raise typer.BadParameter("--warc FILE needs -o OUT (.jsonl, .jsonl.gz, .parquet; - for stdout) and no PATH")
+    try:
+        check_sink(output)
+    except CleanerError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    quiet = quiet or output == STDIO
+    with contextlib.ExitStack() as stack:
+        manifest = stack.enter_context(report.open("w", encoding="utf-8")) if report else None
+        progress = stack.enter_context(_progress(quiet))
+        on_outcome = _tracker(progress, "cleaning", "pages")
+        summary = clean_warc(
+            files, output, options, jobs=jobs, timeout=timeout, report=manifest, on_outcome=on_outcome, mapper=mapper
+        )
+    _summarise(quiet, summary.line())
+    raise typer.Exit(summary.exit_code)
+
+
+def _mapper(engine: Engine, address: str | None) -> Callable[..., Any]:
+    from cleaner.engines.workers import ordered_map
+
+    if engine == Engine.local:
+        if address is not None:
+            raise typer.BadParameter("--address needs --engine ray")
+        return ordered_map
+    from cleaner.engines.ray import ray_map
+
+    return ray_map(address)
 
 
 _FETCH = FetchOptions()  # the defaults shown by --help
@@ -378,7 +449,7 @@ def run(
     site_rules: SiteRulesOption = True,
     rules: RulesOption = None,
     output_format: FormatOption = Format.txt,
-    extraction: ExtractionOption = Extraction.fast,
+    extraction: ExtractionOption = Extraction.auto,
     jobs: JobsOption = None,
     force: ForceOption = False,
     timeout: TimeoutOption = DEFAULT_TIMEOUT,
@@ -461,14 +532,15 @@ def rules_test_command(rules: RulesOption = None) -> None:
 
     results = rules_test(rules or ())
     for case in results:
-        if case.skipped:
-            print(f"skip {case.ruleset}: {case.skipped}\n     save the page as {case.sample} to run it")
+        if case.skipped:  # counted below: a folder of ftr files has thousands, one line each would bury the rest
             continue
         status = "ok  " if case.passed else "FAIL"
         print(f"{status} {case.ruleset}: {case.sample}", *(f"\n     {p}" for p in case.problems), sep="")
     failed = sum(not case.passed for case in results)
     skipped = sum(bool(case.skipped) for case in results)
     print(f"{len(results) - failed - skipped} passed, {failed} failed, {skipped} skipped")
+    if skipped:
+        print(f"skipped: ftr test_url cases whose page is not saved (e.g. {_first_skipped(results)})")
     raise typer.Exit(1 if failed else 0)
 
 
@@ -498,6 +570,11 @@ def rules_suggest_command(
 
     options = Options(rules_dirs=tuple(rules or ()))
     sys.stdout.write(rules_suggest(folder, site, min_share=min_share, max_pages=max_pages, options=options).toml())
+
+
+def _first_skipped(results: list[Any]) -> str:
+    case = next(case for case in results if case.skipped)
+    return f"save {case.skipped.split(': ')[0]} as {case.sample} to run it"
 
 
 def _print_warnings(warnings: tuple[str, ...]) -> None:
@@ -596,12 +673,17 @@ def _tracker(
     """A callback for outcomes (of clean or fetch): advances a bar and prints one line per problem."""
     task = progress.add_task(description, total=None, failed=0, unit=unit)
     failures = 0
+    rule_errors: set[str] = set()
     if count is not None and not progress.disable:
         threading.Thread(target=lambda: progress.update(task, total=count()), daemon=True).start()
 
     def on_outcome(outcome: Any) -> None:
         nonlocal failures
         problem = outcome.problem()
+        for error in getattr(outcome, "rule_errors", ()):  # once per rule and run, not once per page
+            if error not in rule_errors:
+                rule_errors.add(error)
+                progress.console.print(f"warning: {error} (first on {outcome.path})", markup=False)
         if problem:
             failures += outcome.status == "failed"
             progress.console.print(problem, markup=False)

@@ -98,6 +98,8 @@ class Document:
     extracted_chars: int = 0  # length of the text before text rules
     removed: list[Removal] = field(default_factory=list)
     reason: str | None = None  # why there is no text, when there is none
+    rule_errors: list[str] = field(default_factory=list)  # rules skipped because they failed on this page
+    rule_overridden: str | None = None  # the ftr file whose body or prune choice lost to the generic result
 
     def result(self) -> CleanResult:
         return CleanResult(
@@ -110,9 +112,12 @@ class Document:
             rules=tuple(ruleset.name for ruleset in self.rulesets),
             removed=tuple(self.removed),
             encoding=self.encoding,
+            encoding_source=self.encoding_source,
             chars_in=len(self.content),
             extracted_chars=self.extracted_chars,
             reason=self.reason,
+            rule_errors=tuple(self.rule_errors),
+            rule_overridden=self.rule_overridden,
         )
 
 
@@ -132,6 +137,9 @@ class CleanResult:
     chars_in: int
     extracted_chars: int
     reason: str | None = None
+    encoding_source: str | None = None  # which step decided the encoding: bom, http-header, meta, utf-8, detected
+    rule_errors: tuple[str, ...] = ()  # rules skipped because their XPath failed on this page
+    rule_overridden: str | None = None  # an ftr file whose body or prune choice gave a worse text than without it
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -144,7 +152,10 @@ class CleanResult:
             "rules": list(self.rules),
             "removed": [{"rule": r.rule, "stage": r.stage, "text": r.text} for r in self.removed],
             "encoding": self.encoding,
+            "encoding_source": self.encoding_source,
             "chars_in": self.chars_in,
             "chars_out": len(self.text),
             "reason": self.reason,
+            "rule_errors": list(self.rule_errors),
+            "rule_overridden": self.rule_overridden,
         }

@@ -48,7 +48,13 @@ class NothingExtracted(InputError):
 
 
 class OutputError(CleanerError):
-    """An output cannot be written (read-only folder, full disk): the batch stops cleanly."""
+    """An output cannot be written. ``fatal`` when no other output could be either (a full disk, a
+    read-only file system): the batch stops cleanly; otherwise (a read-only folder, a folder where the
+    output goes, a name too long) only this document fails."""
+
+    def __init__(self, where: str, problem: str, *, fatal: bool = True) -> None:
+        super().__init__(where, problem)
+        self.fatal = fatal
 
 
 class UsageError(CleanerError, ValueError):

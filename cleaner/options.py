@@ -16,14 +16,14 @@ from cleaner.errors import UsageError
 from cleaner.sources.files import DEFAULT_MAX_BYTES
 from cleaner.version import __version__
 
-DEFAULT_EXTRACTION = "fast"  # trafilatura's mode, chosen by measurement (extract.py)
+DEFAULT_EXTRACTION = "auto"  # trafilatura's mode, chosen by measurement (extract.py)
 # rules suggest: what recurs on this share of a site's pages, read from at most this many
 DEFAULT_MIN_SHARE = 0.5
 DEFAULT_MAX_PAGES = 300
 MIN_PAGES = 3  # fewer pages cannot tell a template from an article
 
 OutputFormat = Literal["txt", "json", "md"]
-ExtractionMode = Literal["fast", "full", "precision", "recall"]
+ExtractionMode = Literal["auto", "fast", "full", "precision", "recall"]
 OUTPUT_FORMATS: tuple[str, ...] = get_args(OutputFormat)
 EXTRACTION_MODES: tuple[str, ...] = get_args(ExtractionMode)
 
@@ -48,7 +48,7 @@ class Options:
     output_format: OutputFormat = "txt"
     max_bytes: int = DEFAULT_MAX_BYTES
     site: str | None = None  # force the site (a host) whatever the document says
-    extraction: ExtractionMode = DEFAULT_EXTRACTION  # trafilatura's mode: fast, full, precision or recall
+    extraction: ExtractionMode = DEFAULT_EXTRACTION  # trafilatura's mode: auto, fast, full, precision or recall
 
     def __post_init__(self) -> None:
         _one_of("output_format", self.output_format, OUTPUT_FORMATS)

@@ -171,6 +171,30 @@ TEXT_CASES: dict[str, tuple[str, str, str]] = {
         "Like this story? Share it with a friend!",
         article(middle=["Residents share it with a friend or a neighbour, the scheme's organisers said."]),
     ),
+    "tag-line": (
+        article(tail=["Tags: city council, budget, roads"]),
+        "Tags: city council, budget, roads",
+        article(tail=["Topics: roads and schools took most of the night, the chair said."]),
+    ),
+    "breadcrumb-line": (
+        article(head=["Home » News » City council"]),
+        "Home » News » City council",
+        article(head=["The route runs from the harbour » to the station, the map shows"]),
+    ),
+    "read-more-tail": (
+        article(
+            middle=["Councillors argued until dawn, the chair said. Read more: Parking charges to rise in the centre"]
+        ),
+        "Read more: Parking charges to rise in the centre",
+        article(
+            middle=["Councillors argued until dawn. Read more about the plan on page four, where it is explained."]
+        ),
+    ),
+    "share-label-tail": (
+        article(middle=["The vote was the closest in a decade, the chair said. Share this: Facebook WhatsApp"]),
+        "Share this: Facebook WhatsApp",
+        article(middle=["Residents were asked one question. Share your view with the council before Friday."]),
+    ),
     "editor-note": (
         article(tail=["Editor's note: This story was updated to include the mayor's comments."]),
         "Editor's note: This story was updated to include the mayor's comments.",
@@ -261,18 +285,17 @@ HTML_CASES: dict[str, tuple[str, str, str, str]] = {
         f"<article>{STORY}<p class='adjacent-note'>The adjacent hall hosted the vote count.</p></article>",
         "adjacent hall",
     ),
-    "standfirst": (
+    "teaser-deck": (
+        f"<article>{STORY}</article><ul>"
+        "<li><h3><a href='/a'>Harbour plan delayed again</a></h3>"
+        "<p class='dek'>Engineers ask for a further year</p></li>"
+        "<li><h3><a href='/b'>Tram line opens in May</a></h3>"
+        "<p class='dek'>The first trams run on the east side</p></li>"
+        "</ul>",
+        "Engineers ask for a further year",
         f"<article><h1>Budget approved</h1><h2 class='sub-head'>An all-night debate ends in a narrow vote</h2>{STORY}"
         "</article>",
         "all-night debate",
-        f"<article><h1>Budget approved</h1><h2 class='subtitles-note'>Spending plans in detail</h2>{STORY}</article>",
-        "Spending plans",
-    ),
-    "description-heading": (
-        f"<article><h1>Budget approved</h1><h3>An all-night debate ends in a narrow vote</h3>{STORY}</article>",
-        "all-night debate",
-        f"<article><h1>Budget approved</h1><h3>Spending plans in detail</h3>{STORY}</article>",
-        "Spending plans",
     ),
     "landmarks": (
         f"<article>{STORY}</article><div role='complementary'><p>Most read: tax rises again this year</p></div>",

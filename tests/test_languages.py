@@ -53,6 +53,7 @@ PLACE = {
     "ui-message": "middle",
     "share-prompt": "tail",
     "editor-note": "tail",
+    "tag-line": "tail",
     "related-block": "middle",
     "comment-thread": "tail",
 }
@@ -182,6 +183,10 @@ LANGUAGES: dict[str, Language] = {
             "share-prompt": (
                 ["¿Te ha gustado esta noticia? Compártela con tus amigos."],
                 "Muchos vecinos comparten la noticia con sus amigos en el mercado, según los comerciantes.",
+            ),
+            "tag-line": (
+                ["Etiquetas: presupuesto, ayuntamiento, carreteras"],
+                "Temas: la vivienda y el transporte ocuparon casi toda la sesión, dijo la alcaldesa.",
             ),
             "editor-note": (
                 ["Nota de la redacción: esta noticia se actualizó para incluir las declaraciones de la alcaldesa."],
@@ -316,6 +321,10 @@ LANGUAGES: dict[str, Language] = {
                 ["Gostou desta matéria? Compartilhe com seus amigos."],
                 "Muitos moradores compartilham a notícia com os amigos na feira, segundo os comerciantes.",
             ),
+            "tag-line": (
+                ["Tags: orçamento, prefeitura, estradas"],
+                "Temas: a habitação e o transporte ocuparam quase toda a sessão, disse o prefeito.",
+            ),
             "editor-note": (
                 ["Nota da redação: esta reportagem foi atualizada para incluir a resposta do prefeito."],
                 "Uma atualização do plano de estradas está prevista para o ano que vem, disseram assessores.",
@@ -442,6 +451,10 @@ LANGUAGES: dict[str, Language] = {
                 ["Cet article vous a plu\xa0? Partagez-le avec vos amis\xa0!"],
                 "Les habitants partagent la nouvelle avec leurs amis au marché, selon les commerçants.",
             ),
+            "tag-line": (
+                ["Mots-clés : budget, conseil municipal, voirie"],
+                "Thèmes : le logement et les transports ont occupé toute la séance, a dit la maire.",
+            ),
             "editor-note": (
                 ["NDLR\xa0: cet article a été mis à jour pour inclure la réaction de la maire."],
                 "Une mise à jour du plan de voirie est prévue l’an prochain, selon la mairie.",
@@ -567,6 +580,10 @@ LANGUAGES: dict[str, Language] = {
             "share-prompt": (
                 ["Hat Ihnen dieser Artikel gefallen? Teilen Sie ihn mit Ihren Freunden."],
                 "Viele Bürger teilen die Nachricht mit ihren Freunden auf dem Markt, sagen Händler.",
+            ),
+            "tag-line": (
+                ["Schlagwörter: Haushalt, Stadtrat, Straßen"],
+                "Themen: Wohnen und Verkehr bestimmten fast die ganze Sitzung, sagte die Bürgermeisterin.",
             ),
             "editor-note": (
                 ["Korrektur: In einer früheren Version hieß es, die Sitzung habe am Montag stattgefunden."],
@@ -698,6 +715,10 @@ LANGUAGES: dict[str, Language] = {
                 ["Ti è piaciuto questo articolo? Condividilo con i tuoi amici."],
                 "Molti cittadini condividono la notizia con gli amici al mercato, dicono i commercianti.",
             ),
+            "tag-line": (
+                ["Argomenti: bilancio, consiglio comunale, strade"],
+                "Argomenti: la casa e i trasporti hanno occupato quasi tutta la seduta, ha detto la sindaca.",
+            ),
             "editor-note": (
                 ["Nota della redazione: l’articolo è stato aggiornato con la replica del sindaco."],
                 "Un aggiornamento del piano stradale è previsto per il prossimo anno, dicono dal Comune.",
@@ -828,6 +849,10 @@ LANGUAGES: dict[str, Language] = {
                 ["Podobał ci się ten artykuł? Udostępnij go znajomym."],
                 "Wielu mieszkańców udostępnia tę wiadomość znajomym, mówią sprzedawcy z targu.",
             ),
+            "tag-line": (
+                ["Tagi: budżet, rada miasta, drogi"],
+                "Tematy: mieszkania i transport zajęły prawie całą sesję, powiedziała burmistrz.",
+            ),
             "editor-note": (
                 ["Od redakcji: tekst zaktualizowaliśmy o odpowiedź prezydenta miasta."],
                 "Aktualizacja planu remontów dróg jest planowana na przyszły rok, przekazał urząd.",
@@ -957,6 +982,10 @@ LANGUAGES: dict[str, Language] = {
                 ["Понравилась статья? Поделитесь с друзьями!"],
                 "Многие жители делятся новостью с друзьями на рынке, рассказали продавцы.",
             ),
+            "tag-line": (
+                ["Теги: бюджет, городской совет, дороги"],
+                "Темы: жильё и транспорт заняли почти всё заседание, сказала мэр.",
+            ),
             "editor-note": (
                 ["Примечание редакции: материал обновлен после ответа мэрии."],
                 "Уточнение плана ремонта дорог ожидается в следующем году, сообщили в мэрии.",
@@ -1082,6 +1111,10 @@ LANGUAGES: dict[str, Language] = {
             "share-prompt": (
                 ["Сподобалася стаття? Поділіться з друзями!"],
                 "Багато мешканців діляться новиною з друзями на ринку, розповіли продавці.",
+            ),
+            "tag-line": (
+                ["Теги: бюджет, міська рада, дороги"],
+                "Теми: житло і транспорт зайняли майже все засідання, сказала мерка.",
             ),
             "editor-note": (
                 ["Від редакції: матеріал оновлено після відповіді міськради."],

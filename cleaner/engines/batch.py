@@ -65,6 +65,8 @@ class Outcome:
     rules: tuple[str, ...] = ()
     fired: dict[str, int] = field(default_factory=dict)  # rule -> blocks it removed
     collapsed: bool = False  # over-stripping guard: the text rules removed most of the extracted text
+    rule_overridden: str | None = None  # an ftr file whose body or prune choice lost to the generic result
+    rule_errors: tuple[str, ...] = ()  # rules skipped because they failed on this page
     record: Record | None = None  # what the state store keeps of it
     fatal: bool = False  # the batch cannot go on (outputs cannot be written)
 
@@ -372,7 +374,7 @@ def _clean_task(task: _Task) -> Outcome:
             _make_folder(task.output.parent)
         write_atomic(task.output, render(result, options.output_format))
     except OutputError as exc:
-        failed = dataclasses.replace(outcome, status="failed", reason=exc.problem, fatal=True)
+        failed = dataclasses.replace(outcome, status="failed", reason=exc.problem, fatal=exc.fatal)
         return dataclasses.replace(failed, output=None, chars_out=0, collapsed=False)
     written = os.stat(task.output)
     outcome.record = record._replace(status="cleaned", out_size=written.st_size, out_mtime_ns=written.st_mtime_ns)
@@ -390,6 +392,8 @@ def result_outcome(shown: str, result: CleanResult, output: str | None) -> Outco
         site=result.site,
         rules=result.rules,
         fired=dict(Counter(r.rule for r in result.removed)),
+        rule_overridden=result.rule_overridden,
+        rule_errors=result.rule_errors,
     )
     if not result.text:
         outcome.collapsed = result.extracted_chars > 0

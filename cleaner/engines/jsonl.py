@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import gzip
-import io
 import json
 import sys
 import time
@@ -28,10 +27,8 @@ from cleaner.engines.workers import Failure, default_jobs, ordered_map, prestart
 from cleaner.errors import CleanerError, InputError
 from cleaner.options import Options
 from cleaner.rules import load_catalog
-from cleaner.sinks.files import replacing
+from cleaner.sinks.jsonl import STDIO, open_jsonl
 from cleaner.sources.files import document_from_bytes
-
-STDIO = Path("-")
 
 
 @dataclass(frozen=True)
@@ -74,7 +71,7 @@ def clean_jsonl(
     load_catalog(options.rules_dirs)  # a bad rule file stops the run before anything is read
     summary = Summary(unit="lines")
     started = time.monotonic()
-    with _reader(source) as lines, _writer(target) as out:
+    with _reader(source) as lines, open_jsonl(target) as out:
         tasks = _parse(lines, str(source), fields, strict, summary, on_outcome)
         results = ordered_map(
             _clean_line,
@@ -223,19 +220,3 @@ def _guarded(lines: IO[bytes], source: Path) -> Iterator[bytes]:
         yield from lines
     except (OSError, EOFError) as exc:
         raise InputError(str(source), f"corrupt gzip data: {exc}") from exc
-
-
-@contextlib.contextmanager
-def _writer(target: Path) -> Iterator[IO[str]]:
-    if target == STDIO:
-        yield sys.stdout
-        sys.stdout.flush()
-        return
-    with replacing(target) as raw:
-        binary: IO[bytes] = gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) if target.name.endswith(".gz") else raw
-        text = io.TextIOWrapper(binary, encoding="utf-8", newline="\n")
-        yield text
-        text.flush()
-        text.detach()  # the bytes underneath are closed here, in order, not by the wrapper
-        if binary is not raw:
-            binary.close()

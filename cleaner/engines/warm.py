@@ -4,7 +4,7 @@ starts with the extractor imported and the shipped rules loaded, instead of load
 import contextlib
 
 import bs4.dammit  # noqa: F401  (decode's encoding detection)
-import charset_normalizer  # noqa: F401
+import chardetng_py  # noqa: F401
 import trafilatura  # noqa: F401
 
 import cleaner.stages.pipeline  # noqa: F401

@@ -203,6 +203,8 @@ def _run_task(function: Callable[[Any], Any], task: Any) -> Any:
     signal.signal(signal.SIGTERM, _exit_on_term)
     try:
         return function(task)
+    except Exception as exc:  # a bug in cleaner; as a message, since not every exception survives pickling
+        return Failure(f"internal error: {type(exc).__name__}: {exc}")
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
 

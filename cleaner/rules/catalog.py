@@ -15,7 +15,7 @@ from functools import cache, cached_property
 from pathlib import Path
 
 from cleaner.errors import RuleError
-from cleaner.rules.ftr import NOT_A_SITE_CONFIG, load_site_config, site_config_key
+from cleaner.rules.ftr import FINGERPRINTS, NOT_A_SITE_CONFIG, load_site_config, site_config_key
 from cleaner.rules.model import Notice, RuleSet
 from cleaner.rules.toml import Phrases, load_phrases, load_toml_ruleset
 
@@ -84,19 +84,48 @@ class Catalog:
         ]
         return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
+    def for_fingerprint(self, html: str) -> RuleSet | None:
+        """The ftr file graby adds for a page carrying one of its fingerprints (a Blogger or WordPress
+        generator, Medium, ippen.media, Substack): ``fingerprint.<host>.txt``, else its parent's wildcard file."""
+        for literal, pattern, host in FINGERPRINTS:
+            if literal in html and pattern.search(html):
+                return self._by_host.get(host) or self._by_host.get("." + host.split(".", 1)[1])
+        return None
+
+    @cached_property
+    def _all_notices(self) -> tuple[Notice, ...]:
+        return (*self.notices, *(n for r in self.rulesets for n in r.notices))
+
     @cached_property
     def warnings(self) -> tuple[str, ...]:
-        """One line per thing ignored in the rule files; a message many files share is listed once."""
-        notices = [*self.notices, *(n for r in self.rulesets for n in r.notices)]
-        lines = [f"{n.where}: {n.message}" for n in notices if not n.shared]
-        shared: dict[str, list[Notice]] = {}
-        for notice in notices:
-            if notice.shared:
-                shared.setdefault(notice.message, []).append(notice)
-        for message, group in shared.items():
-            files = len({n.path for n in group})
-            lines.append(f"{message} ({files} file{'s' if files > 1 else ''}, first {group[0].where})")
+        """One line per thing ignored in the rule files, what a user can act on first, grouped by directive;
+        a message many files share is listed once, with a count."""
+        lines = []
+        for actionable in (True, False):
+            notices = sorted(
+                (n for n in self._all_notices if n.actionable == actionable), key=lambda n: (n.directive, str(n.path))
+            )
+            lines += [f"{n.where}: {n.message}" for n in notices if not n.shared]
+            shared: dict[str, list[Notice]] = {}
+            for notice in notices:
+                if notice.shared:
+                    shared.setdefault(notice.message, []).append(notice)
+            for message, group in shared.items():
+                files = len({n.path for n in group})
+                lines.append(f"{message} ({files} file{'s' if files > 1 else ''}, first {group[0].where})")
         return tuple(lines)
+
+    def summary(self, dirs: tuple[Path, ...]) -> str | None:
+        """The one line a run prints about its rule files' notices (``rules check`` lists them), or None."""
+        problems = sum(n.actionable for n in self._all_notices)
+        if not problems:
+            return None
+        ftr = sum(r.ftr for r in self.rulesets)
+        folders = "".join(f" --rules {d}" for d in dirs)
+        what = f"{ftr:,} ftr files" if ftr else "rule files"
+        return (
+            f"{what}: {problems} problem{'s' if problems > 1 else ''}; run `cleaner rules check{folders}` for details"
+        )
 
 
 def shipped_rules_dir() -> Path:
@@ -125,7 +154,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = (), *, shipped: bool = True) -> 
     for folder in dirs:
         for path in rule_files(folder):
             if path.suffix == ".txt" and site_config_key(path) is None:
-                notices.append(Notice(path, None, f"{NOT_A_SITE_CONFIG}; ignored"))
+                notices.append(Notice(path, None, f"{NOT_A_SITE_CONFIG}; ignored", actionable=False))
                 continue
             ruleset = load_ruleset(path, phrases)
             by_name[ruleset.name] = ruleset

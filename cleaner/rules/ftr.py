@@ -2,22 +2,26 @@
 
 One plain-text file per host, lines ``directive: value``, ``#`` comments (format: rules/README.md). The
 file name says what it matches: ``example.com.txt`` that host (``www.`` ignored), ``.example.com.txt``
-a host one label below it, ``global.txt`` every site. Directives map onto the rule machinery:
+a host one label below it, ``global.txt`` every site, ``fingerprint.example.com.txt`` pages that carry
+a fingerprint graby knows (``FINGERPRINTS``). They are applied with graby's order and semantics
+(``stages/prune.py``; the differences kept on purpose are listed in rules/README.md):
 
 - ``body``, ``title``, ``author``, ``date``: XPath 1.0 expressions (evaluated by lxml); for each, the
-  first expression that matches wins.
-- ``strip`` (and its alias ``strip_attr``): elements an XPath selects are removed. ``strip_id_or_class``:
-  elements whose class or id holds the value as a whole whitespace-separated token (case-sensitive,
-  quotes removed: what graby queries). ``strip_image_src``: images whose src contains the value. The
-  author's expression is meant literally, so these rules have no share guard.
+  first expression that matches wins. The nodes ``title``, ``author`` and ``date`` select are removed.
+- ``strip`` (and its alias ``strip_attr``): the nodes an XPath selects are removed (elements, attributes,
+  text). ``strip_id_or_class``: elements whose class or id holds the value as a whole whitespace-separated
+  token (case-sensitive, quotes removed: what graby queries), found through the attribute index.
+  ``strip_image_src``: images whose src contains the value. The author's expression is meant literally,
+  so these rules have no share guard.
 - ``prune: no``: a matched ``body`` is kept as it is instead of being filtered by trafilatura.
 - ``find_string``/``replace_string`` pairs and ``replace_string(needle): replacement`` rewrite the raw
   HTML before it is parsed.
+- ``autodetect_on_failure: no``: neither global.txt nor a fingerprint file applies to the site.
+- ``http_header(user-agent|referer|cookie|accept)``: sent when fetching the site's pages.
 - ``test_url`` and ``test_contains`` become offline test cases; the page must be saved first (``sample_path``).
 
 Files in the wild hold typos, XPath 2.0 functions and directives no consumer implements: each becomes a
-``Notice`` (listed once per run, never fatal) and the line is ignored. Only a file that cannot be read
-at all is a ``RuleError``.
+``Notice`` (never fatal) and the line is ignored. Only a file that cannot be read at all is a ``RuleError``.
 """
 
 from __future__ import annotations
@@ -26,52 +30,78 @@ import difflib
 import hashlib
 import re
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
-import lxml.html
 from lxml import etree
 
 from cleaner.errors import RuleError, translated
-from cleaner.rules.model import HtmlRule, Notice, RuleSet, RuleTest
+from cleaner.rules import xpath as xpaths
+from cleaner.rules.model import HtmlRule, Notice, RuleSet, RuleTest, SimpleSelector
 
 GLOBAL = "global"
 NOT_A_SITE_CONFIG = "not an ftr site config: named neither after a host (example.com.txt) nor global.txt"
 _HOST_NAME = re.compile(r"\.?(?:[\w-]+\.)+[\w-]+")
 _LINE = re.compile(r"(?P<directive>[^:(]*?)\s*(?:\((?P<argument>.*?)\))?\s*:(?P<value>.*)")
 
-# graby's query for strip_id_or_class; the value is passed as a variable, never pasted into the expression.
+# graby's fingerprints: a page whose HTML matches is also given the file of that host (or of its parent
+# wildcard: fingerprint.blogspot.com -> .blogspot.com.txt), after the site's and global.txt.
+FINGERPRINTS = (  # (a string the page must hold, the pattern graby matches, the host whose file it gets)
+    (
+        "generator",
+        re.compile(r"""<meta\s*content=(['"])blogger\1\s*name=(['"])generator\2""", re.I),
+        "fingerprint.blogspot.com",
+    ),
+    (
+        "generator",
+        re.compile(r"""<meta\s*name=(['"])generator\1\s*content=(['"])Blogger\2""", re.I),
+        "fingerprint.blogspot.com",
+    ),
+    (
+        "generator",
+        re.compile(r"""<meta\s*name=(['"])generator\1\s*content=(['"])WordPress""", re.I),
+        "fingerprint.wordpress.com",
+    ),
+    (
+        "al:ios:app_name",
+        re.compile(
+            r"""<meta\s*data-rh=(['"])true\1\s*property=(['"])al:ios:app_name\2\s*content=(['"])Medium\3""", re.I
+        ),
+        "fingerprint.medium.com",
+    ),
+    (
+        "de.ippen-digital.story.onlineId",
+        re.compile(r"""<script>[^\n]*\{(['"])de\.ippen-digital\.story\.onlineId\1""", re.I),
+        "fingerprint.ippen.media",
+    ),
+    (
+        "substackcdn.com",
+        re.compile(
+            r"""<link\s*rel=(['"])stylesheet\1\s*type=(['"])text/css\2\s*href=(['"])https://substackcdn\.com/"""
+        ),
+        "fingerprint.substack.com",
+    ),
+)
+_FINGERPRINT_HOSTS = frozenset(host for _, _, host in FINGERPRINTS)
+
+# graby's query for strip_id_or_class, for a value with whitespace in it (the index answers the others);
+# the value is passed as a variable, never pasted into the expression.
 _ID_OR_CLASS = etree.XPath(
     "//*[contains(concat(' ', normalize-space(@class), ' '), concat(' ', $token, ' '))"
     " or contains(concat(' ', normalize-space(@id), ' '), concat(' ', $token, ' '))]"
 )
 _IMAGE_SRC = etree.XPath("//img[contains(@src, $needle)]")
-
-_XPATH_FUNCTIONS = frozenset(
-    {
-        *("last", "position", "count", "id", "local-name", "namespace-uri", "name", "lang"),
-        *("string", "concat", "starts-with", "contains", "substring-before", "substring-after", "substring"),
-        *("string-length", "normalize-space", "translate", "boolean", "not", "true", "false"),
-        *("number", "sum", "floor", "ceiling", "round"),
-        *("node", "text", "comment", "processing-instruction"),  # node tests look like calls
-        *("and", "or", "div", "mod"),  # so do operators before a parenthesis
-    }
-)
-_LITERAL = re.compile(r"'[^']*'|\"[^\"]*\"")
-_CALL = re.compile(r"([A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?)\s*\(")
-_PROBE = lxml.html.fromstring("<html><body><div class='a' id='b'><p>text</p><img src='x'></div></body></html>")
+_HEADERS = ("user-agent", "referer", "cookie", "accept")  # the request headers graby lets a file set
 
 _MULTI_PAGE = "multi-page articles are not followed"
 _LOGIN = "logging in to sites is not supported"
-_NO_EFFECT = {  # directives graby knows that do nothing here, and why
+_NO_EFFECT = {  # directives Full-Text RSS or graby know that do nothing here, and why
     "tidy": "pages are parsed by lxml, never tidied",
     "parser": "pages are always parsed by lxml",
-    "autodetect_on_failure": "trafilatura always looks for the text when no body matches",
     "single_page_link": _MULTI_PAGE,
     "single_page_link_in_feed": _MULTI_PAGE,
     "next_page_link": _MULTI_PAGE,
     "if_page_contains": _MULTI_PAGE,
-    "http_header": "cleaner cleans saved pages and sends no requests",
+    "autodetect_next_page": _MULTI_PAGE,
     "requires_login": _LOGIN,
     "login_uri": _LOGIN,
     "login_username_field": _LOGIN,
@@ -81,12 +111,21 @@ _NO_EFFECT = {  # directives graby knows that do nothing here, and why
     "native_ad_clue": "native ads are not detected",
     "skip_json_ld": "JSON-LD is not read",
     "src_lazy_load_attr": "images are not kept in the text",
+    "insert_detected_image": "images are not kept in the text",
     "wrap_in": "wrapping elements does not change the text",
+    "dissolve": "dissolving an element keeps its text, as here",
+    "strip_comments": "HTML comments are never part of the text",
+    "convert_double_br_tags": "line breaks are read by the extractor",
+    "move_into": "moving elements is not done: their text stays where it is",
+    "footnotes": "footnotes are kept where the page has them",
 }
+_WITH_ARGUMENT = frozenset({"replace_string", "http_header", "move_into", "wrap_in"})
 _XPATH_DIRECTIVES = ("body", "title", "author", "date", "strip", "strip_attr")
+_SWITCHES = ("prune", "autodetect_on_failure")
 _DIRECTIVES = (
     *_XPATH_DIRECTIVES,
-    *("strip_id_or_class", "strip_image_src", "prune", "find_string", "replace_string", "test_url", "test_contains"),
+    *("strip_id_or_class", "strip_image_src", *_SWITCHES, "find_string", "replace_string", "http_header"),
+    *("test_url", "test_contains"),
     *_NO_EFFECT,
 )
 
@@ -119,6 +158,9 @@ def load_site_config(path: Path) -> RuleSet:
         reading.notice(None, "not UTF-8: undecodable bytes replaced")
     for number, line in enumerate(text.splitlines(), start=1):
         reading.read_line(number, line.strip())
+    if key.startswith("fingerprint.") and key not in _FINGERPRINT_HOSTS:
+        known = ", ".join(sorted(_FINGERPRINT_HOSTS))
+        reading.notice(None, f"no fingerprint is known for {key}, so this file never applies (known: {known})")
     return reading.ruleset(key, hashlib.sha256(data).hexdigest())
 
 
@@ -131,14 +173,17 @@ class _Reading:
         default_factory=lambda: {d: [] for d in ("body", "title", "author", "date")}
     )
     html_rules: list[HtmlRule] = field(default_factory=list)
-    prune: bool = True
+    switches: dict[str, bool] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
     finds: list[tuple[int, str]] = field(default_factory=list)
     replaces: list[str] = field(default_factory=list)
     tests: list[tuple[str, list[str]]] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
 
-    def notice(self, number: int | None, message: str, *, shared: bool = False) -> None:
-        self.notices.append(Notice(self.path, number, message, shared))
+    def notice(
+        self, number: int | None, message: str, *, directive: str = "", shared: bool = False, actionable: bool = True
+    ) -> None:
+        self.notices.append(Notice(self.path, number, message, shared, directive, actionable))
 
     def read_line(self, number: int, line: str) -> None:
         if not line or line.startswith("#"):
@@ -148,23 +193,36 @@ class _Reading:
             self.notice(number, "not a 'directive: value' line; ignored")
             return
         directive, argument, value = parsed["directive"], parsed["argument"], parsed["value"].strip()
-        if directive == "replace_string" and argument is not None:
-            self.finds.append((number, argument))
-            self.replaces.append(value)
-        elif directive in _NO_EFFECT:
-            self.notice(number, f"ftr directive {directive!r} has no effect here: {_NO_EFFECT[directive]}", shared=True)
-        elif directive not in _DIRECTIVES or argument is not None:
+        if directive in _NO_EFFECT:
+            message = f"ftr directive {directive!r} has no effect here: {_NO_EFFECT[directive]}"
+            self.notice(number, message, directive=directive, shared=True, actionable=False)
+        elif directive not in _DIRECTIVES or (argument is not None and directive not in _WITH_ARGUMENT):
             close = difflib.get_close_matches(directive, _DIRECTIVES, n=1, cutoff=0.75)
             hint = f" (did you mean {close[0]}?)" if close else ""
-            self.notice(number, f"unknown ftr directive {line.split(':', 1)[0].strip()!r}{hint}; ignored", shared=True)
+            shown = line.split(":", 1)[0].strip()
+            self.notice(number, f"unknown ftr directive {shown!r}{hint}; ignored", directive=directive, shared=True)
+        elif directive == "replace_string" and argument is not None:
+            self.finds.append((number, argument))
+            self.replaces.append(value)
+        elif directive == "http_header":
+            self.header(number, argument, value)
         elif directive == "replace_string":
             self.replaces.append(value)
         elif directive == "find_string":  # even empty: values pair up by their order
             self.finds.append((number, value))
         elif not value:
-            self.notice(number, f"{directive}: no value; ignored")
+            self.notice(number, f"{directive}: no value; ignored", directive=directive)
         else:
             self.directive(number, directive, value)
+
+    def header(self, number: int, name: str | None, value: str) -> None:
+        name = (name or "").strip().lower()
+        if name not in _HEADERS:
+            self.notice(
+                number, f"http_header({name}): graby sends only {', '.join(_HEADERS)}; ignored", directive="http_header"
+            )
+        elif value:
+            self.headers[name] = value
 
     def directive(self, number: int, directive: str, value: str) -> None:
         name = f"{directive}-line{number}"
@@ -172,28 +230,35 @@ class _Reading:
             xpath = self.xpath(number, directive, value)
             if xpath is not None and directive in self.xpaths:
                 self.xpaths[directive].append(xpath)
-            elif xpath is not None:
-                self.html_rules.append(_literal_rule(name, xpath))
+            elif xpath is not None:  # strip, strip_attr (graby's alias of strip)
+                self.html_rules.append(_literal_rule(name, 1, xpath=xpath))
         elif directive == "strip_id_or_class":
-            self.html_rules.append(_literal_rule(name, _ID_OR_CLASS, token=_unquoted(value)))
-        elif directive == "strip_image_src":
-            self.html_rules.append(_literal_rule(name, _IMAGE_SRC, needle=_unquoted(value)))
-        elif directive == "prune":
-            if value.lower() in ("yes", "true", "no", "false"):
-                self.prune = value.lower() in ("yes", "true")
+            token = _unquoted(value).strip()
+            if not token:
+                self.notice(number, f"{directive}: no value; ignored", directive=directive)
+            elif token.split() == [token]:  # a whole token: the attribute index answers it
+                selectors = (SimpleSelector(None, frozenset({token}), None), SimpleSelector(None, frozenset(), token))
+                self.html_rules.append(_literal_rule(name, 2, simple=selectors))
             else:
-                self.notice(number, f"prune: expected yes or no, not {value!r}; ignored")
+                self.html_rules.append(_literal_rule(name, 2, xpath=_ID_OR_CLASS, token=" ".join(token.split())))
+        elif directive == "strip_image_src":
+            self.html_rules.append(_literal_rule(name, 3, xpath=_IMAGE_SRC, needle=_unquoted(value)))
+        elif directive in _SWITCHES:
+            if value.lower() in ("yes", "true", "no", "false"):
+                self.switches[directive] = value.lower() in ("yes", "true")
+            else:
+                self.notice(number, f"{directive}: expected yes or no, not {value!r}; ignored", directive=directive)
         elif directive == "test_url":
             self.tests.append((value, []))
         elif self.tests:  # test_contains
             self.tests[-1][1].append(value)
         else:
-            self.notice(number, "test_contains before any test_url; ignored")
+            self.notice(number, "test_contains before any test_url; ignored", directive=directive)
 
     def xpath(self, number: int, directive: str, expression: str) -> etree.XPath | None:
-        compiled = _compiled(expression)
+        compiled = xpaths.compiled(expression)
         if isinstance(compiled, str):
-            self.notice(number, f"{directive}: {compiled}; ignored")
+            self.notice(number, f"{directive}: {compiled}; ignored", directive=directive)
             return None
         return compiled
 
@@ -205,6 +270,7 @@ class _Reading:
                 None,
                 f"{len(self.finds)} find_string and {len(self.replaces)} replace_string values do not pair up; "
                 "all ignored",
+                directive="find_string",
             )
             return ()
         pairs = []
@@ -212,17 +278,21 @@ class _Reading:
             if find:
                 pairs.append((find, replace))
             else:
-                self.notice(number, "find_string: nothing to find; ignored")
+                self.notice(number, "find_string: nothing to find; ignored", directive="find_string")
         return tuple(pairs)
 
     def ruleset(self, key: str, digest: str) -> RuleSet:
         if key == GLOBAL:
             description = "ftr site config for every site"
+        elif key.startswith("fingerprint."):
+            description = f"ftr site config for pages with the {key.removeprefix('fingerprint.')} fingerprint"
         elif key.startswith("."):
             description = f"ftr site config for hosts one label below {key[1:]}"
         else:
             description = f"ftr site config for {key}"
         replacements = self.pairs()
+        # graby: all strip, then all strip_id_or_class, then all strip_image_src, each in file order
+        html_rules = sorted(self.html_rules, key=lambda rule: rule.phase)
         return RuleSet(
             name=self.path.name,
             path=self.path,
@@ -232,7 +302,7 @@ class _Reading:
             generators=(),
             html_markers=(),
             text_markers=(),
-            html_rules=tuple(self.html_rules),
+            html_rules=tuple(html_rules),
             text_rules=(),
             tests=tuple(
                 RuleTest(sample_path(self.path, url), url, tuple(contains), (), optional=True)
@@ -242,43 +312,36 @@ class _Reading:
             host=None if key == GLOBAL else key,
             everywhere=key == GLOBAL,
             body=tuple(self.xpaths["body"]),
-            prune_body=self.prune,
+            prune_body=self.switches.get("prune", True),
             title=tuple(self.xpaths["title"]),
             author=tuple(self.xpaths["author"]),
             date=tuple(self.xpaths["date"]),
             replacements=replacements,
             notices=tuple(self.notices),
+            ftr=True,
+            autodetect=self.switches.get("autodetect_on_failure", True),
+            headers=tuple(self.headers.items()),
         )
 
 
-@cache  # ftr files repeat the same expressions (og:title, //article...) hundreds of times
-def _compiled(expression: str) -> etree.XPath | str:
-    """The compiled expression, or why lxml cannot evaluate it. Functions beyond XPath 1.0 (``lower-case``,
-    ``matches``) and variables compile, then fail on the first page that reaches them: caught here."""
-    outside_literals = _LITERAL.sub("''", expression)
-    unknown = [f for f in _CALL.findall(outside_literals) if f not in _XPATH_FUNCTIONS]
-    if "$" in outside_literals:
-        return "XPath variables cannot be given values here"
-    if unknown:
-        return f"{unknown[0]}() is not an XPath 1.0 function"
-    try:
-        xpath = etree.XPath(expression)
-        xpath(_PROBE)
-    except etree.XPathError as exc:
-        return f"invalid XPath: {exc}"
-    return xpath
-
-
-def _literal_rule(name: str, xpath: etree.XPath, **variables: str) -> HtmlRule:
+def _literal_rule(
+    name: str,
+    phase: int,
+    *,
+    xpath: etree.XPath | None = None,
+    simple: tuple[SimpleSelector, ...] = (),
+    **variables: str,
+) -> HtmlRule:
     return HtmlRule(
         name=name,
-        simple=(),
+        simple=simple,
         xpath=xpath,
         tokens=frozenset(),
         max_share=1.0,  # what an ftr author selected is removed, however much text it holds
         min_link_share=0.0,
         max_chars=None,
         variables=tuple(variables.items()),
+        phase=phase,
     )
 
 

@@ -36,7 +36,11 @@ class HtmlRule:
     min_link_share: float  # only remove elements whose text is at least this share link text
     max_chars: int | None  # only remove elements with at most this many characters of text
     same_text_as_description: bool = False  # only elements whose text is the page's meta description (a dek)
+    in_teaser: bool = False  # only elements in a teaser card (in a link, beside a linked heading), two or more
     variables: tuple[tuple[str, str], ...] = ()  # values of the XPath's $variables: never pasted into it
+    # ftr rules are applied as graby applies them: every strip, then every strip_id_or_class, then every
+    # strip_image_src (phases 1, 2, 3), and they remove the attributes and text nodes they select too. 0: TOML.
+    phase: int = 0
 
 
 @dataclass(frozen=True)
@@ -44,13 +48,13 @@ class TextRule:
     """A rule applied to the blocks (lines) of the extracted text."""
 
     name: str
-    action: Literal["drop", "cut", "repeat"]
+    action: Literal["drop", "cut", "trim", "repeat"]
     regex: re.Pattern[str] | None  # None for ``repeat``
     folded: bool  # the regex is matched against the lower-cased block (see _compile_pattern)
     position: Position
     within: int | None  # blocks from the head, the tail, or either end
     share: float | None  # or share of the characters from there
-    max_chars: int | None
+    max_chars: int | None  # for ``trim``: of the end of the line it removes
     min_chars: int
     side: Literal["after", "before"]  # for ``cut``: the rest removed with the marker
     until_prose: bool  # for ``cut`` after: stop before the first block that reads as prose
@@ -75,6 +79,8 @@ class Notice:
     line: int | None
     message: str
     shared: bool = False  # the same message from many files is listed once, with a count
+    directive: str = ""  # the ftr directive the line holds, to group notices by
+    actionable: bool = True  # False for a known directive that merely has no effect here
 
     @property
     def where(self) -> str:
@@ -104,6 +110,9 @@ class RuleSet:
     date: tuple[etree.XPath, ...] = ()
     replacements: tuple[tuple[str, str], ...] = ()  # (find, replace) in the raw HTML, before parsing
     notices: tuple[Notice, ...] = ()
+    ftr: bool = False  # an ftr site config: applied with graby's order and semantics (rules/README.md)
+    autodetect: bool = True  # ftr autodetect_on_failure: when off, global.txt and fingerprint files do not apply
+    headers: tuple[tuple[str, str], ...] = ()  # ftr http_header(name): sent when fetching this site's pages
 
     @property
     def kind(self) -> str:

@@ -82,7 +82,7 @@ def load_toml_ruleset(path: Path, phrases: Phrases | None = None) -> RuleSet:
     _check_keys(html, {"body", "remove"}, path, "html")
     text = data.get("text", {})
     _expect(text, dict, path, "text")
-    _check_keys(text, {"drop", "cut", "repeat"}, path, "text")
+    _check_keys(text, {"drop", "cut", "trim", "repeat"}, path, "text")
 
     always = _get(match, "always", bool, path, "match", False)
     domains = tuple(d.lower().removeprefix("www.") for d in _strings(match, "domains", path, "match"))
@@ -114,7 +114,7 @@ def load_toml_ruleset(path: Path, phrases: Phrases | None = None) -> RuleSet:
     )
     text_rules = tuple(
         _text_rule(entry, action, path, f"text.{action}[{i}]", pattern)
-        for action in ("drop", "cut", "repeat")
+        for action in ("drop", "cut", "trim", "repeat")
         for i, entry in enumerate(_tables(text, action, path, "text"))
     )
     _check_unique_names([r.name for r in html_rules + text_rules], path)
@@ -140,7 +140,10 @@ def load_toml_ruleset(path: Path, phrases: Phrases | None = None) -> RuleSet:
 def _html_rule(entry: dict[str, Any], path: Path, where: str) -> HtmlRule:
     _check_keys(
         entry,
-        {"name", "select", "xpath", "tokens", "max_share", "min_link_share", "max_chars", "same_text_as", "note"},
+        {
+            *("name", "select", "xpath", "tokens", "max_share", "min_link_share", "max_chars", "same_text_as"),
+            *("in_teaser", "note"),
+        },
         path,
         where,
     )
@@ -167,6 +170,7 @@ def _html_rule(entry: dict[str, Any], path: Path, where: str) -> HtmlRule:
         min_link_share=_fraction(entry, "min_link_share", path, where, 0.0),
         max_chars=_positive(entry, "max_chars", path, where),
         same_text_as_description=same_text_as == "description",
+        in_teaser=_get(entry, "in_teaser", bool, path, where, False),
     )
 
 

@@ -8,6 +8,7 @@ never half of one. Raw files are only ever opened for reading.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import tempfile
@@ -44,10 +45,10 @@ def write_atomic(path: Path, data: str | bytes) -> None:
 @contextlib.contextmanager
 def replacing(path: Path) -> Iterator[BinaryIO]:
     """A binary file that becomes ``path`` when the block ends, and is deleted if it raises."""
-    try:
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=TEMP_MARK)
+    try:  # a short name: one derived from the output's would pass the file-name limit before the output does
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{os.getpid()}.", suffix=TEMP_MARK)
     except OSError as exc:
-        raise OutputError(str(path.parent), f"cannot write here: {exc.strerror}") from exc
+        raise OutputError(str(path.parent), f"cannot write here: {exc.strerror}", fatal=_whole_disk(exc)) from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
@@ -57,8 +58,17 @@ def replacing(path: Path) -> Iterator[BinaryIO]:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         if isinstance(exc, OSError):
-            raise OutputError(str(path), f"cannot write: {exc.strerror}") from exc
+            raise OutputError(str(path), f"cannot write: {exc.strerror}", fatal=_whole_disk(exc)) from exc
         raise
+
+
+# Errors no other output in the run would escape; any other one (permissions, a folder in the way, a name
+# too long) is the one document's.
+_WHOLE_DISK = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO})
+
+
+def _whole_disk(exc: OSError) -> bool:
+    return exc.errno in _WHOLE_DISK
 
 
 def remove_leftovers(folder: Path) -> int:

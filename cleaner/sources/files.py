@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import lxml.html.defs
+
 from cleaner.document import Document, Kind
 from cleaner.errors import InputError, ReadError, translated
 
@@ -28,6 +30,8 @@ OUTPUT_SUFFIXES = {"txt": ".clean.txt", "json": ".clean.json", "md": ".clean.md"
 _NOT_INPUTS = (*OUTPUT_SUFFIXES.values(), ".meta.json", ".expected.txt")
 TEMP_MARK = ".cleaner-tmp"  # in the names of files being written; never inputs, removed if left over
 _CHUNK = 1 << 16
+_OPENING_TAG = re.compile(rb"<([a-z][a-z0-9]{0,15})[\s/>]")
+_HTML_TAGS = frozenset(lxml.html.defs.tags) | {"main", "template", "picture", "dialog", "search"}  # HTML5 ones it lacks
 
 
 def kind_of(path: Path) -> Kind | None:
@@ -84,9 +88,12 @@ def document_from_bytes(data: bytes, source: str, *, kind: Kind | None = None, u
 
 
 def sniff_kind(data: bytes) -> Kind:
-    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    markup = (b"<!doctype", b"<html", b"<head", b"<body", b"<meta", b"<div", b"<p>", b"<article", b"<?xml")
-    return "html" if head.startswith(markup) or b"<body" in head or b"<html" in head else "text"
+    """HTML when the bytes open with markup (any HTML element, a comment, a doctype) or hold <html or <body."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n\x0c").lower()
+    if b"<body" in head or b"<html" in head or head.startswith((b"<!", b"<?xml")):
+        return "html"
+    opening = _OPENING_TAG.match(head)
+    return "html" if opening and opening.group(1).decode() in _HTML_TAGS else "text"
 
 
 def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:

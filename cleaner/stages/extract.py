@@ -1,12 +1,15 @@
 """Stage 5: the main text of the pruned page, by trafilatura, without the headline; and the page's
 title, author and date.
 
-trafilatura's mode was chosen by measurement on the development set (README, "Quality";
-``python bench/quality.py --modes``): ``fast`` skips its fallback extractors, which were slower and less
-precise there; ``favor_recall`` tied with it, and is not the default because it loosens trafilatura's
-boilerplate filters for pages no rule covers. Its process-wide deduplication cache is kept off: it would make
-the output depend on the order in which documents are processed. Comments are left out: they are not
-the article. When a rule chose the body and asked for it to be kept as it is (ftr ``prune: no``), its
+trafilatura's mode was chosen by measurement on both development sets together (README, "Quality";
+``python bench/quality.py --modes``): ``auto`` runs the ``fast`` mode, which skips the fallback
+extractors, and runs them only when that text is a small share of the page's paragraph text: there
+``fast`` has taken a teaser or a summary box for the article (three pages of 296 on the development
+sets, each then losing 80 to 90 % of the article), and the fallbacks find it; everywhere else the
+fallbacks were slower and less precise. ``favor_recall`` is not the default because it loosens
+trafilatura's boilerplate filters for pages no rule covers. Its process-wide deduplication cache is kept
+off: it would make the output depend on the order in which documents are processed. Comments are left
+out: they are not the article. When a rule chose the body and asked for it to be kept as it is (ftr ``prune: no``), its
 text is taken block by block instead.
 """
 
@@ -20,10 +23,11 @@ from lxml.html import HtmlElement
 
 from cleaner.document import Document, Removal, split_blocks
 from cleaner.options import DEFAULT_EXTRACTION
+from cleaner.rules.xpath import evaluate
 
 TRAFILATURA_OPTIONS = {"include_comments": False, "include_tables": True, "include_images": False, "deduplicate": False}
-MODES = {  # extraction mode -> trafilatura settings
-    "fast": {"fast": True},  # no fallback extractors: the default
+MODES = {  # extraction mode -> trafilatura settings ("auto": fast, then full where fast finds little)
+    "fast": {"fast": True},  # no fallback extractors
     "full": {},  # trafilatura's defaults, fallbacks included
     "precision": {"fast": True, "favor_precision": True},
     "recall": {"fast": True, "favor_recall": True},
@@ -37,6 +41,8 @@ _BLOCK_TAGS = frozenset(
     }
 )
 _MARKS = {"h1": "# ", "h2": "## ", "h3": "### ", "h4": "#### ", "h5": "##### ", "h6": "###### ", "li": "- "}
+# "auto": below this share of the characters of the page's <p> elements, fast's text is a fragment
+_FALLBACK_BELOW = 0.3
 _HEADLINE_WITHIN = 3  # the headline, when trafilatura keeps it, is among the first blocks
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—:»·-]\s+|\s+::\s+")
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -54,16 +60,14 @@ def extract_text(doc: Document, *, markdown: bool = False, mode: str = DEFAULT_E
         return
     if doc.keep_body_text:
         text = literal_text(doc.tree, markdown=markdown)
+    elif mode == "auto":
+        text = _trafilatura(doc, markdown, "fast")
+        if _visible_chars(text) < _FALLBACK_BELOW * sum(_visible_chars(p.text_content()) for p in doc.tree.iter("p")):
+            fuller = _trafilatura(doc, markdown, "full")
+            if _visible_chars(fuller) > _visible_chars(text):
+                text = fuller
     else:
-        import trafilatura  # on first use: the command line and the parent of a batch never extract
-
-        text = trafilatura.extract(
-            doc.tree,
-            url=doc.url,
-            output_format="markdown" if markdown else "txt",
-            **TRAFILATURA_OPTIONS,
-            **MODES[mode],
-        )
+        text = _trafilatura(doc, markdown, mode)
     if not text or not text.strip():
         doc.reason = (
             "the body a rule chose holds no text"
@@ -73,6 +77,22 @@ def extract_text(doc: Document, *, markdown: bool = False, mode: str = DEFAULT_E
         return
     doc.extracted_chars = len(text)
     doc.blocks = split_blocks(text)
+
+
+def _trafilatura(doc: Document, markdown: bool, mode: str) -> str | None:
+    import trafilatura  # on first use: the command line and the parent of a batch never extract
+
+    return trafilatura.extract(
+        doc.tree,
+        url=doc.url,
+        output_format="markdown" if markdown else "txt",
+        **TRAFILATURA_OPTIONS,
+        **MODES[mode],
+    )
+
+
+def _visible_chars(text: str | None) -> int:
+    return len("".join(text.split())) if text else 0
 
 
 def read_metadata(doc: Document) -> None:
@@ -130,8 +150,9 @@ def _first_value(tree: HtmlElement, xpaths: list[etree.XPath]) -> str | None:
 
 
 def _values(tree: HtmlElement, xpath: etree.XPath) -> list[str]:
-    """The non-empty string values of what ``xpath`` selects, whitespace collapsed."""
-    found = xpath(tree)
+    """The non-empty string values of what ``xpath`` selects, whitespace collapsed; none when it fails on this
+    page (prune reports the failure: ``graby.drop_metadata_nodes`` evaluates the same expressions)."""
+    found, _ = evaluate(xpath, tree)
     items = found if isinstance(found, list) else [found]
     texts = (item.text_content() if isinstance(item, HtmlElement) else str(item) for item in items)
     return [text for text in (" ".join(t.split()) for t in texts) if text]
@@ -154,11 +175,20 @@ def _normalise(text: str) -> str:
     return _NOT_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
 
 
+_FIRST_PARAGRAPH = etree.XPath("(//h1)[1]/following::p[1]")
+
+
+def _is_first_paragraph(doc: Document, key: str) -> bool:
+    """Whether this text is also the paragraph after the headline: a page whose title is its first sentence."""
+    return doc.tree is not None and any(_normalise(p.text_content()) == key for p in _FIRST_PARAGRAPH(doc.tree))
+
+
 def drop_headline(doc: Document) -> None:
     """Take the headline off the first blocks: it is the title, not the article body."""
     keys = _headline_keys(doc)
     for index, block in enumerate(doc.blocks[:_HEADLINE_WITHIN]):
-        if _normalise(block.plain) in keys:
+        key = _normalise(block.plain)
+        if key in keys and not _is_first_paragraph(doc, key):
             doc.removed.append(Removal("extract:headline", "extractor", block.text))
             del doc.blocks[index]
             if doc.blocks and index == 0:

@@ -1,6 +1,6 @@
 """The stages in order, and the public functions that run them on one document.
 
-source -> decode -> resolve -> prune -> extract -> textrules -> write
+source -> decode -> resolve -> prune -> extract (HTML) or frame (text) -> textrules -> write
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from cleaner.sinks.files import render, write_atomic
 from cleaner.sources.files import document_from_bytes, is_url_list, output_path, read_document
 from cleaner.stages.decode import decode
 from cleaner.stages.extract import extract, read_metadata
+from cleaner.stages.fallback import with_fallback
+from cleaner.stages.frame import frame_dump
 from cleaner.stages.prune import prune
 from cleaner.stages.resolve import resolve
 from cleaner.stages.textrules import apply_text_rules
@@ -44,13 +46,14 @@ def prepare(doc: Document, options: Options) -> None:
 
 
 def finish(doc: Document, options: Options) -> None:
-    """Prune, extract and apply the text rules."""
+    """Prune and extract (HTML) or frame a whole-page dump (text), then apply the text rules."""
     if doc.kind == "html":
-        prune(doc)
-        extract(doc, markdown=options.output_format == "md", mode=options.extraction)
+        markdown = options.output_format == "md"
+        with_fallback(doc, lambda d: (prune(d), extract(d, markdown=markdown, mode=options.extraction)))
     else:
         doc.blocks = split_blocks(doc.content)
         doc.extracted_chars = len(doc.content)
+        frame_dump(doc)
     apply_text_rules(doc)
 
 

@@ -19,6 +19,7 @@ from lxml.html import HtmlElement
 
 from cleaner.document import Document, Removal
 from cleaner.rules import HtmlRule, RuleSet, SimpleSelector
+from cleaner.stages.graby import apply_site_configs, attached, guarded
 
 # Code, never text: dropped before anything else, so that the text of what is removed reads as text.
 _INVISIBLE = etree.XPath("//script | //style | //noscript")
@@ -38,19 +39,27 @@ def prune(doc: Document) -> None:
         return
     for element in _INVISIBLE(tree):
         element.drop_tree()
+    ftr_rules = [rule for ruleset in doc.rulesets if ruleset.ftr for rule in ruleset.html_rules]
+    ftr_index = _AttributeIndex(tree, ftr_rules)
+    apply_site_configs(doc, lambda rule: ftr_index.candidates(tree, rule))  # before the body is chosen, as graby
     _keep_body_only(doc)
     if not doc.keep_body_text:  # a body kept as it stands keeps its asides and forms too
         for element in _unextracted()(tree):
             element.drop_tree()
-    rules = [(ruleset, rule) for ruleset in doc.rulesets for rule in ruleset.html_rules]
+    rules = [(ruleset, rule) for ruleset in doc.rulesets if not ruleset.ftr for rule in ruleset.html_rules]
     if not rules:
         return
     page_chars = text_length(tree) or 1
     index = _AttributeIndex(tree, [rule for _, rule in rules])
     descriptions = _descriptions(tree) if any(rule.same_text_as_description for _, rule in rules) else frozenset()
     for ruleset, rule in rules:
-        for element in _outermost(index.candidates(tree, rule)):
-            if not _attached(element, tree):
+        chosen = list(_outermost(index.candidates(tree, rule)))
+        if rule.in_teaser:
+            chosen = [element for element in chosen if _in_teaser_card(element, set(chosen))]
+            if len(chosen) < 2:
+                continue  # one is the article's own summary: a reader counts it as the article's text
+        for element in chosen:
+            if not attached(element, tree):
                 continue  # inside something an earlier rule removed
             chars = text_length(element)
             if not _passes_guards(element, rule, chars, page_chars):
@@ -107,12 +116,6 @@ def _normalised(text: str) -> str:
     return " ".join(text.casefold().split()).strip(" .")
 
 
-def _attached(element: HtmlElement, root: HtmlElement) -> bool:
-    # A removed element still reports its old document through getroottree(); its ancestors tell the truth.
-    ancestors = list(element.iterancestors())
-    return (ancestors[-1] if ancestors else element) is root
-
-
 def _keep_body_only(doc: Document) -> None:
     body = doc.tree.find("body") if doc.tree is not None else None
     if body is None:
@@ -137,8 +140,8 @@ def _keep_body_only(doc: Document) -> None:
 def _chosen_body(doc: Document) -> tuple[RuleSet, list[HtmlElement]] | None:
     """The most specific rule set whose body expressions match, with what the first matching one selects."""
     for ruleset in reversed(doc.rulesets):
-        for xpath in ruleset.body:
-            matches = list(_outermost(_elements(xpath(doc.tree))))
+        for number, xpath in enumerate(ruleset.body):
+            matches = list(_outermost(_elements(guarded(doc, ruleset, f"body[{number}]", xpath))))
             if matches:
                 return ruleset, matches
     return None
@@ -253,6 +256,25 @@ def _outermost(elements: list[HtmlElement]) -> Iterator[HtmlElement]:
     for element in elements:
         if not any(id(ancestor) in chosen for ancestor in element.iterancestors()):
             yield element
+
+
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_TEASER_LINK_CHARS = 15  # a linked headline beside the element, not an icon or a "more" link
+
+
+def _in_teaser_card(element: HtmlElement, decks: set[HtmlElement]) -> bool:
+    """Inside a link, or beside a linked headline (a heading that is mostly a link, or a link holding a title
+    and a picture) that is not one of the other ``decks``: the deck of a card that leads to another page."""
+    if any(ancestor.tag == "a" for ancestor in element.iterancestors()):
+        return True
+    parent = element.getparent()
+    for sibling in parent if parent is not None else ():
+        if sibling in decks or not (sibling.tag in _HEADINGS or (sibling.tag == "a" and len(sibling))):
+            continue
+        link_chars = sum(text_length(link) for link in sibling.iter("a") if link.get("href"))
+        if link_chars >= _TEASER_LINK_CHARS and 2 * link_chars >= text_length(sibling):
+            return True
+    return False
 
 
 def _passes_guards(element: HtmlElement, rule: HtmlRule, chars: int, page_chars: int) -> bool:

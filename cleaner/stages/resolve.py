@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from cleaner.document import Document
 from cleaner.rules import Catalog, RuleSet
 from cleaner.stages.decode import parse_html
+from cleaner.stages.graby import ftr_sets
 
 _URL_SOURCES = (
     ("canonical", "//link[@rel='canonical']/@href"),
@@ -39,7 +40,16 @@ def resolve(doc: Document, catalog: Catalog, *, site_rules: bool = True) -> None
     if doc.tree is not None:
         generator = " ".join(doc.tree.xpath("//meta[@name='generator']/@content")).lower()
     matched = {r.name: r for r in catalog.for_host(doc.site)}
-    matched.update((r.name, r) for r in catalog.fingerprinted if _fingerprint_matches(r, doc, generator))
+    # ftr autodetect_on_failure: no keeps global.txt and graby's fingerprint files off the site
+    autodetect = all(r.autodetect for r in matched.values())
+    matched.update(
+        (r.name, r)
+        for r in catalog.fingerprinted
+        if (autodetect or not r.ftr) and _fingerprint_matches(r, doc, generator)
+    )
+    fingerprint = catalog.for_fingerprint(doc.content) if autodetect and doc.kind == "html" else None
+    if fingerprint is not None:
+        matched.setdefault(fingerprint.name, fingerprint)
     ordered = sorted(matched.values(), key=lambda r: catalog.position[r.name])
     if doc.site is None:
         fingerprinted_site = next((r for r in ordered if r.domains), None)
@@ -74,13 +84,18 @@ def _fingerprint_matches(ruleset: RuleSet, doc: Document, generator: str) -> boo
 
 
 def _rewrite_html(doc: Document) -> None:
-    """Apply the rule sets' find/replace pairs to the raw HTML, in rule set order, and parse the result
-    again when it changed (the original ``doc.content`` is kept: it is what came in)."""
+    """Apply the ftr files' find/replace pairs to the raw HTML, and parse the result again when it changed
+    (the original ``doc.content`` is kept: it is what came in). As graby merges them: the site's pairs, then
+    a fingerprint file's, then global.txt's, one pair per find string (a later replacement for the same
+    string wins), each applied to the result of the ones before."""
     if doc.tree is None:
         return
-    html = doc.content
-    for ruleset in doc.rulesets:
+    pairs: dict[str, str] = {}
+    for ruleset in ftr_sets(doc):
         for find, replace in ruleset.replacements:
-            html = html.replace(find, replace)
+            pairs[find] = replace
+    html = doc.content
+    for find, replace in pairs.items():
+        html = html.replace(find, replace)
     if html != doc.content:
         doc.tree = parse_html(html, doc.source)

@@ -1,8 +1,10 @@
 """Stage 6: text rules, applied to the blocks of the extracted text (or of a text dump).
 
-Rules run in order (rule sets in catalog order; in each, its drop rules, then cut, then repeat, each
-kind in file order), each on what the earlier ones left. Positions (``head``, ``tail`` or ``ends``;
-``within`` blocks or ``share`` of the characters) are measured on that remaining text.
+Rules run in order (rule sets in catalog order; in each, its drop rules, then cut, then trim, then
+repeat, each kind in file order), each on what the earlier ones left. Positions (``head``, ``tail`` or
+``ends``; ``within`` blocks or ``share`` of the characters) are measured on that remaining text. A trim
+rule removes the end of a line, from where its pattern matches: the part of a line that is boilerplate
+("... the minister said. Read more: ..."), when the part before it is the article's.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import itertools
 import re
 from collections.abc import Iterable
 
-from cleaner.document import Block, Document, Removal
+from cleaner.document import Block, Document, Removal, plain_form
 from cleaner.rules import TextRule
 
 
@@ -20,6 +22,10 @@ def apply_text_rules(doc: Document) -> None:
     """Remove the blocks the text rules of ``doc.rulesets`` match, recording each removal."""
     for ruleset in doc.rulesets:
         for rule in ruleset.text_rules:
+            if rule.action == "trim":
+                name = ruleset.qualified(rule.name)
+                doc.removed.extend(Removal(name, "text", tail) for tail in _trim(rule, doc.blocks))
+                continue
             doomed = _doomed(rule, doc.blocks) if doc.blocks else set()
             if not doomed:
                 continue
@@ -59,7 +65,31 @@ def _doomed(rule: TextRule, blocks: list[Block]) -> set[int]:
     return doomed
 
 
-def _candidates(rule: TextRule, blocks: list[Block]) -> list[int]:
+_WORD = re.compile(r"\w")
+
+
+def _trim(rule: TextRule, blocks: list[Block]) -> list[str]:
+    """Cut each block in ``rule``'s zone at the start of its pattern's match, keeping the part before it
+    when that part has words and the part removed is at most ``max_chars`` long; the parts removed."""
+    removed = []
+    for i in _candidates(rule, blocks, limit_size=False):
+        block = blocks[i]
+        # a folded pattern is matched on the lower-cased line: its offsets hold when lower-casing kept the length
+        subject = block.text.lower() if rule.folded else block.text
+        match = rule.regex.search(subject) if len(subject) == len(block.text) else None
+        if match is None:
+            continue
+        kept, tail = block.text[: match.start()].rstrip(), block.text[match.start() :].strip()
+        if not tail or _WORD.search(kept) is None or (rule.max_chars is not None and len(tail) > rule.max_chars):
+            continue
+        block.text = kept
+        block.plain = plain_form(kept)
+        block.lower = block.plain.lower()
+        removed.append(tail)
+    return removed
+
+
+def _candidates(rule: TextRule, blocks: list[Block], *, limit_size: bool = True) -> list[int]:
     """The blocks a rule may act on, in order: those in its zone (head, tail or ends; ``within`` blocks
     or ``share`` of the characters) whose size is within its limits. Only these are matched."""
     count = len(blocks)
@@ -75,7 +105,7 @@ def _candidates(rule: TextRule, blocks: list[Block]) -> list[int]:
         tail_start = bisect.bisect_left(starts, (1 - rule.share) * total, hi=count)
         head, tail = range(head_end), range(tail_start, count)
         zone = {"head": head, "tail": tail}.get(rule.position) or sorted(set(head) | set(tail))
-    low, high = rule.min_chars, rule.max_chars
+    low, high = rule.min_chars, rule.max_chars if limit_size else None
     return [i for i in zone if low <= len(blocks[i].plain) and (high is None or len(blocks[i].plain) <= high)]
 
 

@@ -27,6 +27,7 @@ from cleaner.options import Options
 from cleaner.rules import Catalog, load_catalog
 from cleaner.sources.files import read_document
 from cleaner.stages.extract import drop_headline, extract_text
+from cleaner.stages.frame import frame_dump
 from cleaner.stages.pipeline import prepare
 from cleaner.stages.prune import prune, unextracted_tags, visible_text
 from cleaner.stages.textrules import apply_text_rules
@@ -96,11 +97,17 @@ def explain(path: str | Path, *, url: str | None = None, options: Options | None
     else:
         doc.blocks = split_blocks(doc.content)
     extracted = list(doc.blocks)
+    texts = [block.text for block in extracted]  # as extracted: a trim rule shortens a block in place
+    if doc.tree is None:
+        frame_dump(doc)
     drop_headline(doc)
     apply_text_rules(doc)
     removals = _Removals(doc.removed, catalog)
-    lines = _line_parts(extracted, {id(block) for block in doc.blocks}, removals)
-    parts = _in_reading_order(segments, extracted, lines, removals) if doc.tree is not None else lines
+    lines = _line_parts(extracted, texts, {id(block) for block in doc.blocks}, removals)
+    if doc.tree is not None:
+        parts = _in_reading_order(segments, extracted, lines, removals)
+    else:
+        parts = [part for line in lines for part in line]
     return Explanation(
         source=doc.source,
         result=doc.result(),
@@ -211,13 +218,19 @@ class _Removals:
         return labels
 
 
-def _line_parts(extracted: list[Block], kept: set[int], removals: _Removals) -> list[Part]:
-    """Each line of trafilatura's text: kept, or taken off as the headline or by a text rule."""
-    parts = []
-    for block in extracted:
-        removed = None if id(block) in kept else removals.take(block.text, ("extractor", "text"))
-        parts.append(removed or Part(block.text))
-    return parts
+def _line_parts(extracted: list[Block], texts: list[str], kept: set[int], removals: _Removals) -> list[list[Part]]:
+    """Each line of trafilatura's text: kept, or taken off as the headline or by a text rule; a line a
+    trim rule shortened is its kept start and its removed end."""
+    lines = []
+    for block, text in zip(extracted, texts, strict=True):
+        if id(block) not in kept:
+            lines.append([removals.take(text, ("extractor", "text")) or Part(text)])
+        elif block.text != text:
+            tail = text[len(block.text) :].strip()
+            lines.append([Part(block.text), removals.take(tail, ("text",)) or Part(tail)])
+        else:
+            lines.append([Part(text)])
+    return lines
 
 
 def words(text: str) -> list[str]:
@@ -237,7 +250,7 @@ def _owned_words(texts: Iterable[tuple[int, str]]) -> tuple[list[str], list[int]
 
 
 def _in_reading_order(
-    segments: list[_Segment], extracted: list[Block], lines: list[Part], removals: _Removals
+    segments: list[_Segment], extracted: list[Block], lines: list[list[Part]], removals: _Removals
 ) -> list[Part]:
     """Removed page blocks and trafilatura's lines, merged in the page's order.
 
@@ -267,10 +280,10 @@ def _in_reading_order(
         if not in_text:
             entries.append(((index, 0, 0), Part(segment.text, TRAFILATURA, "extractor")))
     anchor = -1
-    for index, part in enumerate(lines):
+    for index, line in enumerate(lines):
         if votes[index]:
             anchor = max(anchor, min(votes[index].most_common(), key=lambda vote: (-vote[1], vote[0]))[0])
-        entries.append(((anchor, 1, index), part))
+        entries.extend(((anchor, 1, index), part) for part in line)
     entries.sort(key=lambda entry: entry[0])
     return [part for _, part in entries]
 

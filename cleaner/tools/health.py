@@ -60,6 +60,8 @@ class BatchHealth:
     rulesets: tuple[RuleSetHealth, ...]  # the rule sets that applied to at least one document
     collapsed: tuple[CollapsedSite, ...]
     unknown: tuple[str, ...]  # rule sets in the report that the catalog no longer has
+    # ftr files whose body or prune choice lost to the generic result: (file, documents, some of them)
+    overridden: tuple[tuple[str, int, tuple[str, ...]], ...] = ()
 
     def text(self) -> str:
         """The report of ``cleaner rules stale``."""
@@ -75,6 +77,10 @@ class BatchHealth:
         ] or ["  none"]
         out += ["", "sites with collapsed output (the text rules removed more than half of the extracted text):"]
         out += [f"  {site.line()}" for site in self.collapsed] or ["  none"]
+        out += ["", "site configs overridden (their body or prune choice gave a worse text than without them):"]
+        out += [
+            f"  {name}: {counted(n, 'document')}; e.g. {', '.join(examples)}" for name, n, examples in self.overridden
+        ] or ["  none"]
         out += ["", "rule sets:"]
         out += [f"  {r.line()}" for r in self.rulesets]
         if self.unknown:
@@ -129,11 +135,14 @@ def rules_stale(report: Path, rules_dirs: Sequence[Path] = ()) -> BatchHealth:
     documents = not_counted = 0
     per_site: Counter[str] = Counter()
     flagged: dict[str, list[dict]] = {}
+    overridden: dict[str, list[str]] = {}
     for line in _manifest(report):
         if line["status"] not in COUNTED:
             not_counted += 1
             continue
         documents += 1
+        if isinstance(line.get("rule_overridden"), str):
+            overridden.setdefault(line["rule_overridden"], []).append(line["path"])
         applied.update(line["rules"])
         fired.update(line["fired"])
         site = line["site"] or "(unknown site)"
@@ -156,6 +165,10 @@ def rules_stale(report: Path, rules_dirs: Sequence[Path] = ()) -> BatchHealth:
         rulesets=rule_set_health(applied, fired, catalog),
         collapsed=collapsed,
         unknown=tuple(sorted(set(applied) - set(catalog.by_name))),
+        overridden=tuple(
+            (name, len(paths), tuple(paths[:_EXAMPLES]))
+            for name, paths in sorted(overridden.items(), key=lambda item: (-len(item[1]), item[0]))
+        ),
     )
 
 

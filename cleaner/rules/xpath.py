@@ -1,0 +1,167 @@
+"""XPath 1.0 expressions from rule files: checked once when a file is loaded, evaluated under a guard.
+
+lxml compiles an expression without looking at its function calls, namespace prefixes or variables; it
+finds them wrong only when a page makes it evaluate that part (``//article[contains(@class='x')]`` fails on
+the first page with an ``<article>``). So an expression is checked twice when loaded: statically (functions
+and their number of arguments, prefixes, variables), then by evaluating it on a probe page built from the
+names it mentions, so that its steps and predicates run. On a page, ``evaluate`` never raises: an
+expression that still fails is skipped and the failure is reported once per rule.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import lxml.html
+from lxml import etree
+from lxml.html import HtmlElement
+
+# XPath 1.0 core functions: (fewest, most) arguments
+_ARITY = {
+    **dict.fromkeys(("last", "position", "true", "false"), (0, 0)),
+    **dict.fromkeys(("count", "id", "boolean", "not", "lang", "sum", "floor", "ceiling", "round"), (1, 1)),
+    **dict.fromkeys(("local-name", "namespace-uri", "name", "string", "string-length", "normalize-space"), (0, 1)),
+    **dict.fromkeys(("number",), (0, 1)),
+    **dict.fromkeys(("starts-with", "contains", "substring-before", "substring-after"), (2, 2)),
+    "concat": (2, 1_000),
+    "substring": (2, 3),
+    "translate": (3, 3),
+}
+_NODE_TESTS = frozenset({"node", "text", "comment", "processing-instruction"})
+_OPERATORS = frozenset({"and", "or", "div", "mod"})
+_TOKEN = re.compile(
+    r"""\s*(?:
+      (?P<literal>"[^"]*"|'[^']*')
+    | (?P<variable>\$[\w.-]+(?::[\w.-]+)?)
+    | (?P<axis>[A-Za-z_][\w.-]*\s*::)
+    | (?P<name>[A-Za-z_][\w.-]*(?::(?:[A-Za-z_][\w.-]*|\*))?)(?P<call>\s*\()?
+    | (?P<open>[(\[])
+    | (?P<close>[)\]])
+    | (?P<comma>,)
+    | (?P<other>[^\s"'(),\[\]$])
+    )""",
+    re.VERBOSE,
+)
+_ATTRIBUTE = re.compile(r"@([A-Za-z_][\w.-]*)")
+_ELEMENT = re.compile(r"(?:^|[/(|\s]|::)([A-Za-z_][\w.-]*)(?=\s*(?:$|[/\[\])|]))")
+_PROBE_SKELETON = "<html><head><title>t</title><meta name='m' content='c'></head><body>{}</body></html>"
+
+
+def problem(expression: str) -> str | None:
+    """Why ``expression`` cannot be used as XPath 1.0 here, or None."""
+    why = _static_problem(expression)
+    if why is not None:
+        return why
+    try:
+        xpath = etree.XPath(expression)
+        xpath(probe(expression))
+        xpath(_plain_probe())
+    except etree.XPathError as exc:
+        return f"invalid XPath: {exc}"
+    return None
+
+
+@cache  # rule files repeat the same expressions (og:title, //article...) hundreds of times
+def compiled(expression: str) -> etree.XPath | str:
+    """The compiled expression, or why it cannot be used."""
+    why = problem(expression)
+    return why if why is not None else etree.XPath(expression)
+
+
+def evaluate(xpath: etree.XPath, tree: HtmlElement, **variables: str) -> tuple[object, str | None]:
+    """``xpath`` on ``tree``: (its result, None), or ([], why) when it fails on this page."""
+    try:
+        return xpath(tree, **variables), None
+    except (etree.XPathError, ValueError, RecursionError) as exc:  # never a page's end: the rule is skipped
+        return [], str(exc) or type(exc).__name__
+
+
+def _static_problem(expression: str) -> str | None:
+    calls: list[list] = []  # open parentheses and brackets: [function name or None, arguments, pending]
+    previous = None
+    position = 0
+    while position < len(expression):
+        token = _TOKEN.match(expression, position)
+        if token is None or token.end() == position:
+            return "invalid XPath: cannot read it"
+        position = token.end()
+        kind = token.lastgroup if token.lastgroup != "call" else "name"
+        if kind == "variable":
+            return "XPath variables cannot be given values here"
+        if kind == "name":
+            name = token["name"]
+            if token["call"] and name not in _NODE_TESTS and not (name in _OPERATORS and previous == "operand"):
+                if ":" in name or name not in _ARITY:
+                    return f"{name}() is not an XPath 1.0 function"
+                calls.append([name, 0, False])
+                previous = "open"
+                continue
+            if token["call"]:  # a node test or an operator before a parenthesis
+                calls.append([None, 0, False])
+                previous = "open"
+                continue
+            prefix = name.split(":")[0] if ":" in name else None
+            if prefix is not None and prefix != "xml":  # the one prefix XPath declares itself
+                return f"namespace prefix {prefix!r} is not declared here"
+            if name in _OPERATORS and previous == "operand":
+                previous = "operator"
+                continue
+        if kind == "open":
+            if calls:
+                calls[-1][2] = True
+            calls.append([None, 0, False])
+            previous = "open"
+            continue
+        if kind == "close":
+            if not calls:
+                return "invalid XPath: unbalanced parenthesis or bracket"
+            name, arguments, pending = calls.pop()
+            if name is not None:
+                count = arguments + pending
+                fewest, most = _ARITY[name]
+                if not fewest <= count <= most:
+                    return f"{name}() takes {_arguments(fewest, most)}, not {count}"
+            if calls:
+                calls[-1][2] = True
+            previous = "operand"
+            continue
+        if kind == "comma":
+            if calls and calls[-1][0] is not None:
+                calls[-1][1] += 1
+                calls[-1][2] = False
+            previous = "comma"
+            continue
+        if calls:
+            calls[-1][2] = True
+        previous = "operand" if kind in ("literal", "name") or token["other"] in ("*", ".") else "other"
+    if calls:
+        return "invalid XPath: unbalanced parenthesis or bracket"
+    return None
+
+
+def _arguments(fewest: int, most: int) -> str:
+    if fewest == most:
+        return f"{fewest} argument{'s' if fewest != 1 else ''}"
+    return f"at least {fewest} arguments" if most > 100 else f"{fewest} to {most} arguments"
+
+
+def probe(expression: str) -> HtmlElement:
+    """A page on which the steps of ``expression`` find something, so that its predicates are evaluated:
+    each element it names, nested, each carrying every attribute it names, with some text."""
+    outside = re.sub(r"'[^']*'|\"[^\"]*\"", "''", expression)
+    attributes = sorted(set(_ATTRIBUTE.findall(outside)) - {"xmlns"})
+    names = [n for n in dict.fromkeys(_ELEMENT.findall(outside)) if n not in _ARITY and n not in _NODE_TESTS]
+    names = [n for n in names if n.lower() not in ("html", "head", "body") and n not in _OPERATORS][:20]
+    attrs = " ".join(f"{a}='x'" for a in attributes)
+    inner = "text"
+    for name in reversed(names):
+        inner = f"<{name} {attrs}>{inner}</{name}>"
+    return lxml.html.fromstring(_PROBE_SKELETON.format(f"<div {attrs}>{inner}<p {attrs}>text</p></div>"))
+
+
+@cache
+def _plain_probe() -> HtmlElement:
+    return lxml.html.fromstring(
+        _PROBE_SKELETON.format("<article class='a' id='b'><div class='a'><p>text</p><img src='x'></div></article>")
+    )
