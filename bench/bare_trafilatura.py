@@ -3,7 +3,7 @@
     python bench/bare_trafilatura.py IN OUT [--fast]
 
 Reads each .html file under IN, extracts its main text with trafilatura's defaults (comments off, as in
-the quality benchmark), or with ``fast=True`` (the mode cleaner uses by default), and writes
+the quality benchmark), or with ``fast=True`` (what cleaner's auto mode runs first), and writes
 ``<stem>.txt`` at the same place under OUT (not next to the pages, where cleaner would take them for
 text dumps to clean).
 """

@@ -7,7 +7,7 @@ machines are noisy. Timings are wall-clock times of whole commands (start-up inc
 best of ``--repeat`` runs:
 
   bare      python bench/bare_trafilatura.py DIR OUT   read, trafilatura.extract, write; one process
-  bare fast the same with fast=True: trafilatura in the mode cleaner uses by default
+  bare fast the same with fast=True: what cleaner's auto mode runs first
   1 job     cleaner clean DIR --jobs 1 --force         rules included
   2 jobs    cleaner clean DIR --jobs 2 --force
 
