@@ -1,11 +1,12 @@
 # Two commands on a fresh machine with Python 3.11+ and make:
 #   make demo   sets everything up and cleans samples/ (outputs: samples/**/*.clean.txt)
 #   make test   sets everything up and runs the checks and the tests
+#   make test-install   builds the wheel, installs it in a new virtual environment, runs its own checks
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test lint bench quality fuzz train test-extras
+.PHONY: setup demo test test-install lint bench quality fuzz train test-extras
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +37,9 @@ $(EXTRAS)/.installed: pyproject.toml
 
 test-extras: $(EXTRAS)/.installed
 	$(EXTRAS)/bin/python -m pytest tests/extras
+
+test-install: setup
+	CLEANER_TEST_INSTALL=1 $(BIN)/python -m pytest -q tests/test_install.py
 
 bench: setup
 	$(BIN)/python bench/speed.py

@@ -25,6 +25,12 @@ SYSTEMS = ["trafilatura", "bench.aeb_adapter:generic", "bench.aeb_adapter:dump",
 MODES = [f"bench.aeb_adapter:generic{suffix}" for suffix in ("", "_fast", "_full", "_precision", "_recall")]
 
 
+EVAL_HELP = (
+    "give --eval DIR or set CLEANER_EVAL=DIR: the folder holding score_aeb.py, aeb/ and fundus/, which the"
+    " project keeps beside the repository as ../shared/eval (not in git: it holds third-party pages)"
+)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
@@ -39,7 +45,7 @@ def main() -> int:
     args = parser.parse_args()
     scorer = args.eval / "score_aeb.py"
     if not scorer.exists():
-        print(f"error: {scorer} not found (give --eval DIR)", file=sys.stderr)
+        print(f"error: {scorer} not found: {EVAL_HELP}", file=sys.stderr)
         return 2
     command = [sys.executable, str(scorer), "--set", args.set, "--repeat", str(args.repeat)]
     for system in ["trafilatura", *MODES] if args.modes else SYSTEMS:

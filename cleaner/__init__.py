@@ -29,6 +29,7 @@ _WHERE = {
     "OutputError": "cleaner.errors",
     "ReadError": "cleaner.errors",
     "RuleError": "cleaner.errors",
+    "UsageError": "cleaner.errors",
     "FetchOutcome": "cleaner.sources.fetch.fetcher",
     "FetchSummary": "cleaner.sources.fetch.fetcher",
     "fetch": "cleaner.sources.fetch.fetcher",
@@ -39,6 +40,7 @@ _WHERE = {
     "clean_html": "cleaner.stages.pipeline",
     "clean_text": "cleaner.stages.pipeline",
     "run": "cleaner.engines.scrape",
+    "Selection": "cleaner.sources.files",
 }
 __all__ = [  # noqa: RUF022 - grouped as _WHERE is
     "__version__",
@@ -54,6 +56,7 @@ __all__ = [  # noqa: RUF022 - grouped as _WHERE is
     "OutputError",
     "ReadError",
     "RuleError",
+    "UsageError",
     "FetchOutcome",
     "FetchSummary",
     "fetch",
@@ -64,6 +67,7 @@ __all__ = [  # noqa: RUF022 - grouped as _WHERE is
     "clean_html",
     "clean_text",
     "run",
+    "Selection",
 ]
 
 
@@ -91,7 +95,9 @@ if TYPE_CHECKING:
         OutputError,
         ReadError,
         RuleError,
+        UsageError,
     )
     from cleaner.options import FetchOptions, Options
     from cleaner.sources.fetch.fetcher import FetchOutcome, FetchSummary, fetch
+    from cleaner.sources.files import Selection
     from cleaner.stages.pipeline import clean_bytes, clean_file, clean_html, clean_text

@@ -2,14 +2,20 @@
 
 A cleaning run starts the process its workers are forked from before the command line is even
 imported: that process spends a third of a second importing the extractor and loading the rules, and
-this way it does so while the command line loads, not after.
+this way it does so while the command line loads, not after. Only a first run over a folder starts it
+early: standard input and a single file are cleaned in this process, and a folder that was cleaned
+before (it holds a state file) probably has little to clean, so its workers start when a file needs it.
 """
 
+import os
 import sys
+
+_STATE_NAME = ".cleaner-state.sqlite"  # engines.state.STATE_NAME, without importing it here
 
 
 def main() -> None:
-    if sys.argv[1:2] == ["clean"]:
+    folders = [arg for arg in sys.argv[2:] if not arg.startswith("-") and os.path.isdir(arg)]
+    if sys.argv[1:2] == ["clean"] and any(not os.path.exists(os.path.join(f, _STATE_NAME)) for f in folders):
         from cleaner.engines.workers import prestart
 
         prestart()

@@ -1,7 +1,9 @@
 """The ``cleaner`` command: a thin layer over the library's public functions.
 
-Errors a user can cause are printed as one line (``error: <file>: <problem>``), never as a traceback.
-Exit codes: 0 all good, 1 some inputs failed, 2 usage or rule errors.
+Errors a user can cause are printed as one line (``error: <file>: <problem>``), never as a traceback
+(``--debug`` shows it). Exit codes, the same in every mode (``EXIT_CODES``, README): 0 done, 1 some
+inputs failed, 2 usage, config or rule-file error, 3 nothing to write (no input gave text),
+130 interrupted. Option defaults come from a config file and ``CLEANER_*`` variables (``config.py``).
 """
 
 from __future__ import annotations
@@ -10,9 +12,12 @@ import contextlib
 import dataclasses
 import io
 import ipaddress
+import json
+import logging
 import signal
 import sys
 import threading
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
@@ -23,18 +28,29 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
+from cleaner.config import apply, find_config
 from cleaner.engines.batch import DEFAULT_TIMEOUT
 from cleaner.engines.batch import clean as clean_paths
 from cleaner.engines.jsonl import STDIO, Fields, clean_jsonl
-from cleaner.errors import CleanerError, EngineError, OutputError, RuleError, translated
+from cleaner.errors import (
+    CleanerError,
+    EngineError,
+    InputError,
+    OutputError,
+    ReadError,
+    RuleError,
+    UsageError,
+    translated,
+)
 from cleaner.options import DEFAULT_MAX_PAGES, DEFAULT_MIN_SHARE, MIN_PAGES, FetchOptions, Options
 from cleaner.rules import load_catalog
 from cleaner.sinks.files import render, write_atomic
-from cleaner.sources.files import walk
+from cleaner.sources.files import Selection, walk
 from cleaner.tools.health import rule_health_lines, rules_stale
+from cleaner.version import __version__
 
 app = typer.Typer(
-    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     help="Scrape article pages and strip the boilerplate that main-text extractors leave behind.",
@@ -76,22 +92,98 @@ class Extraction(StrEnum):
     recall = "recall"
 
 
-@app.callback()
-def _commands() -> None:
+EXIT_CODES = {
+    0: "done: every input cleaned, unchanged, or not an article (each of those named on stderr)",
+    1: "some inputs failed (unreadable, or their worker crashed or timed out); the others are done",
+    2: "usage, config-file or rule-file error: nothing was done",
+    3: "nothing to write: no input gave text (all empty or skipped, or none found)",
+    130: "interrupted: every output written is complete",
+}
+# Shown in place of Python types in --help.
+_METAVARS = {"jobs": "N", "timeout": "SECONDS", "delay": "SECONDS", "backoff": "SECONDS", "deadline": "SECONDS"}
+_settings = {"verbose": False, "debug": False}
+STDIN_NAME = "<stdin>"
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        print(f"cleaner {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(epilog="Exit codes: " + "; ".join(f"{code} {text}" for code, text in EXIT_CODES.items()))
+def _commands(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say what happens to every input.")] = False,
+    debug: Annotated[bool, typer.Option(envvar="CLEANER_DEBUG", help="Show the full traceback of an error.")] = False,
+) -> None:
     """Scrape article pages and strip the boilerplate that main-text extractors leave behind."""
+    _settings.update(verbose=verbose, debug=debug)
 
 
-def main() -> None:
+def main(args: list[str] | None = None) -> None:
+    _show_library_warnings()
     # SIGTERM unwinds like Ctrl-C: workers stop, the --report file is flushed and closed, then exit.
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        app()
-    except (RuleError, EngineError) as exc:
-        _stderr.print(f"error: {exc}", markup=False)
-        sys.exit(2)
+        command = typer.main.get_command(app)
+        _readable_help(command)
+        config = find_config()
+        default_map = apply(command, config)
+        if config.path is not None and ("-v" in sys.argv or "--verbose" in sys.argv):
+            _stderr.print(f"config: {config.path}", markup=False)
+        command.main(args, prog_name="cleaner", default_map=default_map)
+    except (RuleError, UsageError, EngineError) as exc:
+        _fail(exc, 2)
     except CleanerError as exc:
-        _stderr.print(f"error: {exc}", markup=False)
-        sys.exit(1)
+        _fail(exc, 1)
+    except Exception as exc:  # a bug in cleaner: one line, the traceback with --debug
+        _fail(exc, 1, f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)")
+
+
+def _show_library_warnings() -> None:
+    """What the library logs as a warning (a state file rebuilt…) is printed as one line on stderr."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("warning: %(message)s"))
+    library = logging.getLogger("cleaner")
+    library.addHandler(handler)
+    library.propagate = False
+
+
+def _fail(exc: Exception, code: int, message: str | None = None) -> None:
+    if _settings["debug"] or "--debug" in sys.argv:
+        traceback.print_exception(exc)
+    _stderr.print(f"error: {message or exc}", markup=False)
+    sys.exit(code)
+
+
+def _readable_help(command: Any) -> None:
+    """Name each option's value in --help (N, SECONDS, FORMAT) instead of showing its Python type.
+    ``command`` is the click command typer builds (typer vendors click, so it is duck-typed)."""
+    for param in command.params:
+        if param.metavar is None and param.param_type_name == "option":
+            if param.is_flag or param.count:
+                param.metavar = ""
+            elif param.type_descriptor.is_choice:
+                param.metavar = "|".join(str(getattr(c, "value", c)) for c in param.type_descriptor.choices)
+            else:
+                param.metavar = _METAVARS.get(str(param.name), str(param.name).upper())
+        elif param.metavar is None:
+            param.metavar = str(param.name).upper()
+            param.display_type_rich = lambda ctx: None  # its help says what it takes
+    get_help_option = command.get_help_option
+
+    def help_option_without_type(ctx: Any) -> Any:
+        option = get_help_option(ctx)
+        if option is not None:
+            option.metavar = ""
+        return option
+
+    command.get_help_option = help_option_without_type
+    for sub in getattr(command, "commands", {}).values():
+        _readable_help(sub)
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -132,7 +224,7 @@ KeepThresholdOption = Annotated[
 ]
 ScorerModelOption = Annotated[Path | None, typer.Option(help="A block scorer model file (bench/train.py writes one).")]
 JobsOption = Annotated[
-    int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes [default: number of cores].")
+    int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: the number of cores).")
 ]
 ForceOption = Annotated[bool, typer.Option(help="Clean again files that are unchanged since their output was written.")]
 TimeoutOption = Annotated[float, typer.Option(min=0.1, help="Seconds one page may take before it is left out.")]
@@ -189,6 +281,21 @@ def clean(
     url_field: Annotated[str, typer.Option(help="With --jsonl: the field holding the page URL.")] = "url",
     id_field: Annotated[str, typer.Option(help="With --jsonl: the field naming a record in messages.")] = "id",
     strict: Annotated[bool, typer.Option(help="With --jsonl: a malformed line stops the run.")] = False,
+    output_dir: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="DIR", help="Write outputs (and what was done) here, in the same tree as the input folder."
+        ),
+    ] = None,
+    hidden: Annotated[bool, typer.Option(help="Also search hidden files and folders (.git, .cache…).")] = False,
+    include: Annotated[
+        list[str] | None,
+        typer.Option(metavar="GLOB", help="Only files whose name or relative path matches (repeatable)."),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(metavar="GLOB", help="Leave out files and folders whose name or path matches (repeatable)."),
+    ] = None,
 ) -> None:
     """Clean files and folders, writing <name>.clean.txt next to each raw file; or a JSON-lines stream."""
     options = _clean_options(site_rules, rules, output_format, site, extraction, keep_threshold, scorer_model, language)
@@ -213,30 +320,21 @@ def clean(
                 mapper=_mapper(engine, address),
             )
         _summarise(quiet, summary.line())
-        raise typer.Exit(1 if summary.failed else 0)
+        raise typer.Exit(summary.exit_code)
     if warc:
         _clean_warc(warc, output, options, paths, jobs, timeout, report, quiet, _mapper(engine, address))
     if not paths:
         raise typer.BadParameter("give files or folders to clean, - for stdin, or --jsonl IN -o OUT")
     if paths == [STDIO]:
-        from cleaner.stages.pipeline import clean_bytes  # the extractor loads in this process only for stdin
-
         options = dataclasses.replace(options, time_budget=timeout)
-        result = clean_bytes(sys.stdin.buffer.read(), url=url, options=options)
-        for error in result.rule_errors:
-            _stderr.print(f"warning: {error}", markup=False)
-        if result.filtered:
-            _stderr.print(f"filtered <stdin>: {result.reason}", markup=False)
-            return
-        if not result.text:
-            _stderr.print(f"empty <stdin>: {result.reason}", markup=False)
-            raise typer.Exit(1)
-        sys.stdout.write(render(result, options.output_format))
-        return
+        raise typer.Exit(_clean_stdin(url, options, report))
+    if output_dir is not None and len(paths) > 1:
+        raise typer.BadParameter("give one folder (or file) with --output-dir", param_hint="--output-dir")
+    selection = Selection(hidden=hidden, include=tuple(include or ()), exclude=tuple(exclude or ()))
     with contextlib.ExitStack() as stack:
         manifest = stack.enter_context(_open_report(report)) if report else None
         progress = stack.enter_context(_progress(quiet))
-        on_outcome = _tracker(progress, "cleaning", "files", lambda: _count_inputs(paths))
+        on_outcome = _tracker(progress, "cleaning", "files", lambda: _count_inputs(paths, selection))
         summary = clean_paths(
             paths,
             options,
@@ -247,10 +345,37 @@ def clean(
             report=manifest,
             on_outcome=on_outcome,
             mapper=_mapper(engine, address),
+            output_dir=output_dir,
+            selection=selection,
         )
     health = rule_health_lines(summary.applied, summary.fired, options.rules_dirs) if report is not None else []
     _summarise(quiet, summary.line(), *(f"rule set {line}" for line in health))
-    raise typer.Exit(1 if summary.failed else 0)
+    raise typer.Exit(summary.exit_code)
+
+
+def _clean_stdin(url: str | None, options: Options, report: Path | None) -> int:
+    """Clean standard input to standard output, in this process; the exit code is a batch's of one input."""
+    from cleaner.engines.batch import Outcome, Summary, result_outcome
+    from cleaner.stages.pipeline import clean_bytes  # the extractor loads in this process only for stdin
+
+    try:
+        result = clean_bytes(sys.stdin.buffer.read(), url=url, options=options)
+    except CleanerError as exc:
+        status = "skipped" if isinstance(exc, InputError) and not isinstance(exc, ReadError) else "failed"
+        outcome = Outcome(STDIN_NAME, status, reason=exc.problem)
+    else:
+        for error in result.rule_errors:
+            _stderr.print(f"warning: {error}", markup=False)
+        outcome = result_outcome(STDIN_NAME, result, "<stdout>")
+        if result.text:
+            sys.stdout.write(render(result, options.output_format))
+    if report is not None:
+        write_atomic(report, json.dumps(outcome.manifest(), ensure_ascii=False) + "\n")
+    if outcome.problem():
+        _stderr.print(outcome.problem(), markup=False)
+    summary = Summary()
+    summary.add(outcome)
+    return summary.exit_code
 
 
 def _clean_warc(
@@ -282,7 +407,7 @@ def _clean_warc(
             files, output, options, jobs=jobs, timeout=timeout, report=manifest, on_outcome=on_outcome, mapper=mapper
         )
     _summarise(quiet, summary.line())
-    raise typer.Exit(1 if summary.failed else 0)
+    raise typer.Exit(summary.exit_code)
 
 
 def _mapper(engine: Engine, address: str | None) -> Callable[..., Any]:
@@ -311,7 +436,13 @@ DelayOption = Annotated[
     float, typer.Option(min=0, help="Seconds between two requests to one host, at least (jittered; Crawl-delay wins).")
 ]
 ConcurrencyOption = Annotated[int, typer.Option(min=1, help="Hosts downloaded from at the same time.")]
-UserAgentOption = Annotated[str, typer.Option(help="The User-Agent header: the tool's name and a contact URL.")]
+UserAgentOption = Annotated[
+    str, typer.Option(help="The whole User-Agent header (default: cleaner/VERSION, and (+CONTACT) when given).")
+]
+ContactOption = Annotated[
+    str | None,
+    typer.Option(help="A URL or e-mail address where site owners can reach you, sent in the User-Agent."),
+]
 ConnectTimeoutOption = Annotated[float, typer.Option(min=0.1, help="Seconds to wait for a connection.")]
 ReadTimeoutOption = Annotated[float, typer.Option(min=0.1, help="Seconds to wait for the next bytes of an answer.")]
 DeadlineOption = Annotated[
@@ -340,7 +471,8 @@ def fetch(
     sitemap: SitemapOption = None,
     delay: DelayOption = _FETCH.delay,
     concurrency: ConcurrencyOption = _FETCH.concurrency,
-    user_agent: UserAgentOption = _FETCH.user_agent,
+    user_agent: UserAgentOption = "",
+    contact: ContactOption = None,
     connect_timeout: ConnectTimeoutOption = _FETCH.connect_timeout,
     read_timeout: ReadTimeoutOption = _FETCH.read_timeout,
     deadline: DeadlineOption = _FETCH.deadline,
@@ -373,7 +505,8 @@ def run(
     sitemap: SitemapOption = None,
     delay: DelayOption = _FETCH.delay,
     concurrency: ConcurrencyOption = _FETCH.concurrency,
-    user_agent: UserAgentOption = _FETCH.user_agent,
+    user_agent: UserAgentOption = "",
+    contact: ContactOption = None,
     connect_timeout: ConnectTimeoutOption = _FETCH.connect_timeout,
     read_timeout: ReadTimeoutOption = _FETCH.read_timeout,
     deadline: DeadlineOption = _FETCH.deadline,
@@ -624,8 +757,8 @@ def _url_counter(source: Path | None) -> Callable[[], int] | None:
     return count
 
 
-def _count_inputs(paths: list[Path]) -> int:
-    return sum(1 for found in walk(paths) if isinstance(found, Path))
+def _count_inputs(paths: list[Path], selection: Selection) -> int:
+    return sum(1 for found in walk(paths, selection) if isinstance(found, Path))
 
 
 @contextlib.contextmanager
@@ -670,10 +803,19 @@ def _tracker(
         if problem:
             failures += outcome.status == "failed"
             progress.console.print(problem, markup=False)
+        elif _settings["verbose"]:
+            progress.console.print(_verbose_line(outcome), markup=False)
         if not progress.disable:
             progress.update(task, advance=1, failed=failures)
 
     return on_outcome
+
+
+def _verbose_line(outcome: Any) -> str:
+    """What ``--verbose`` says of an input that went well: its status, name and where its output is."""
+    name = getattr(outcome, "path", None) or getattr(outcome, "url", "")
+    output = getattr(outcome, "output", None)
+    return f"{outcome.status} {name}" + (f" -> {output}" if output else "")
 
 
 class _RateColumn(ProgressColumn):

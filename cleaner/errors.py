@@ -65,6 +65,10 @@ class EngineError(CleanerError):
     """An engine cannot be used: Ray is not installed, or its cluster cannot be reached (exit 2)."""
 
 
+class UsageError(CleanerError, ValueError):
+    """Options or arguments that cannot work: an unknown output format, a bad value in a config file."""
+
+
 class FetchError(CleanerError):
     """A page could not be downloaded; ``kind`` groups failures in a summary (``HTTP 404``, ``timeout``)."""
 

@@ -7,15 +7,16 @@ the HTTP client.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
+from cleaner.errors import UsageError
 from cleaner.sources.files import DEFAULT_MAX_BYTES
-from cleaner.version import PROJECT_URL, __version__
+from cleaner.version import __version__
 
 DEFAULT_EXTRACTION = "auto"  # trafilatura's mode, chosen by measurement (extract.py)
-DEFAULT_USER_AGENT = f"cleaner/{__version__} (+{PROJECT_URL})"
 # rules suggest: what recurs on this share of a site's pages, read from at most this many
 DEFAULT_MIN_SHARE = 0.5
 DEFAULT_MAX_PAGES = 300
@@ -23,6 +24,19 @@ MIN_PAGES = 3  # fewer pages cannot tell a template from an article
 
 OutputFormat = Literal["txt", "json", "md"]
 ExtractionMode = Literal["auto", "fast", "full", "precision", "recall"]
+OUTPUT_FORMATS: tuple[str, ...] = get_args(OutputFormat)
+EXTRACTION_MODES: tuple[str, ...] = get_args(ExtractionMode)
+
+
+def user_agent_for(contact: str | None) -> str:
+    """The User-Agent of downloads: the tool and its version, and the crawl's contact when given
+    (a URL or an e-mail address site owners can reach the person running the crawl at)."""
+    return f"cleaner/{__version__} (+{contact})" if contact else f"cleaner/{__version__}"
+
+
+def _one_of(name: str, value: object, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise UsageError("", f"{name} must be one of {', '.join(allowed)}, not {value!r}")
 
 
 @dataclass(frozen=True)
@@ -41,6 +55,16 @@ class Options:
     keep_threshold: float | None = None
     scorer_model: Path | None = None  # another model file than the shipped one
     languages: tuple[str, ...] = ()  # keep only documents in these languages (ISO 639-1); () keeps all
+
+    def __post_init__(self) -> None:
+        _one_of("output_format", self.output_format, OUTPUT_FORMATS)
+        _one_of("extraction", self.extraction, EXTRACTION_MODES)
+        if isinstance(self.rules_dirs, str | os.PathLike):
+            raise UsageError("", f"rules_dirs must be a sequence of folders, not one: ({str(self.rules_dirs)!r},)")
+        # Folders may be given as str or Path, in any sequence; kept as a tuple of Paths (hashable).
+        object.__setattr__(self, "rules_dirs", tuple(Path(folder) for folder in self.rules_dirs))
+        if not isinstance(self.max_bytes, int) or self.max_bytes < 1:
+            raise UsageError("", f"max_bytes must be a positive whole number of bytes, not {self.max_bytes!r}")
 
     @property
     def key(self) -> str:
@@ -68,7 +92,8 @@ class FetchOptions:
 
     delay: float = 1.0  # seconds between two requests to one host, at least (jittered up to 1.5 times)
     concurrency: int = 16  # hosts downloaded from at the same time (robots.txt requests have as many again)
-    user_agent: str = DEFAULT_USER_AGENT
+    user_agent: str = ""  # empty: cleaner/VERSION, with (+contact) when a contact is given
+    contact: str | None = None  # a URL or e-mail address for site owners, put in the User-Agent
     connect_timeout: float = 10.0
     read_timeout: float = 10.0  # longest wait for the next bytes
     deadline: float = 60.0  # one attempt at one page, redirects included, from first to last byte
@@ -79,3 +104,7 @@ class FetchOptions:
     allow_networks: tuple[str, ...] = ()  # or only to these networks ("10.1.0.0/16") besides public ones
     refresh: bool = False  # ask again for pages already saved (conditional request; kept on 304)
     rules_dirs: tuple[Path, ...] = ()  # rule folders whose ftr http_header lines are sent to their sites
+
+    def __post_init__(self) -> None:
+        if not self.user_agent:
+            object.__setattr__(self, "user_agent", user_agent_for(self.contact))

@@ -139,6 +139,9 @@ def start_batch(folder: Path, *args: str) -> subprocess.Popen:
         stderr=subprocess.PIPE,
         start_new_session=True,
         cwd=ROOT,
+        # A shell without job control starts background jobs with SIGINT ignored, and that would be
+        # inherited: give the batch the default handling a terminal's Ctrl-C meets.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 

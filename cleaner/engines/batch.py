@@ -19,13 +19,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from cleaner.engines.state import STATE_NAME, Record, StateStore, output_stamp, rules_key
-from cleaner.engines.workers import Mapper, Ready, default_jobs, ordered_map, prestart
+from cleaner.document import CleanResult
+from cleaner.engines.state import Record, StateStore, rules_key
+from cleaner.engines.workers import Mapper, Ready, default_jobs, inline_map, ordered_map
 from cleaner.errors import CleanerError, InputError, OutputError, ReadError
 from cleaner.options import Options
 from cleaner.rules import Catalog, load_catalog
 from cleaner.sinks.files import remove_leftovers, render, write_atomic
-from cleaner.sources.files import Skipped, output_owner, output_path, read_document, walk
+from cleaner.sources.files import (
+    OUTPUT_SUFFIXES,
+    TEMP_MARK,
+    Listing,
+    Selection,
+    Skipped,
+    output_owner,
+    owner_among,
+    read_document,
+    stem_of,
+    walk_folders,
+)
 
 STATUSES = ("cleaned", "unchanged", "empty", "filtered", "skipped", "failed")
 DEFAULT_TIMEOUT = 30.0
@@ -35,7 +47,8 @@ COLLAPSE_SHARE = 0.5  # text rules removing more than this share of the extracte
 
 def display_path(path: Path | str) -> str:
     """A path as text that can be printed: undecodable bytes of a file name shown as U+FFFD."""
-    return os.fsencode(path).decode("utf-8", errors="replace")
+    text = os.fspath(path)
+    return text if text.isascii() else os.fsencode(text).decode("utf-8", errors="replace")
 
 
 @dataclass
@@ -79,10 +92,12 @@ class Summary:
     fired: Counter[str] = field(default_factory=Counter)  # rule -> removals over the batch
     elapsed: float = 0.0
     unit: str = "files"
+    with_text: int = 0  # inputs whose output holds text: cleaned now, or unchanged since they were
 
     def add(self, outcome: Outcome) -> None:
         self.counts[outcome.status] += 1
         self.collapsed += outcome.collapsed
+        self.with_text += outcome.status == "cleaned" or (outcome.status == "unchanged" and outcome.output is not None)
         if outcome.status in ("cleaned", "empty", "filtered"):
             self.applied.update(outcome.rules)
             self.fired.update(outcome.fired)
@@ -90,6 +105,14 @@ class Summary:
     @property
     def failed(self) -> int:
         return self.counts["failed"]
+
+    @property
+    def exit_code(self) -> int:
+        """The command line's exit code for this run, the same for files, stdin and JSON lines: 1 some
+        inputs failed, 3 no input gave text (nothing to write), else 0."""
+        if self.failed:
+            return 1
+        return 0 if self.with_text else 3
 
     def line(self) -> str:
         done = sum(self.counts.values())
@@ -103,13 +126,14 @@ class Summary:
 @dataclass(frozen=True)
 class _Task:
     path: Path
+    output: Path  # where its output goes (next to it, or in the output folder)
     store_key: bytes
     root: Path
     previous: Record | None
 
 
 def clean(
-    paths: Iterable[Path],
+    paths: Iterable[str | Path] | str | Path,
     options: Options | None = None,
     *,
     url: str | None = None,
@@ -118,7 +142,9 @@ def clean(
     timeout: float | None = DEFAULT_TIMEOUT,
     report: IO[str] | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
-    state_root: Path | None = None,
+    state_root: str | Path | None = None,
+    output_dir: str | Path | None = None,
+    selection: Selection | None = None,
     mapper: Mapper = ordered_map,
 ) -> Summary:
     """Clean every input file under ``paths``, writing ``<stem>.clean.txt`` next to each.
@@ -127,22 +153,29 @@ def clean(
     unchanged since their output was written (same bytes, same rules, same cleaner) are skipped
     unless ``force``. ``report`` receives one JSON line per input; ``on_outcome`` is called for each
     input, in order. What was done is remembered in each folder given (for a file, its own folder), or
-    in ``state_root``, which must hold every file given. ``mapper`` runs the files: the local process
-    pool, or ``engines.ray.ray_map(address)``. Raises RuleError before starting if a rule file
-    is bad, and OutputError if outputs cannot be written.
+    in ``state_root``, which must hold every file given. With ``output_dir``, outputs go there instead,
+    in the same tree of folders as below each folder given, and so does what was done: the inputs can be
+    read-only. ``selection`` says which files of a folder are inputs (hidden ones, glob patterns). ``mapper`` runs
+    the files: the local process pool, or ``engines.ray.ray_map(address)``. Raises
+    RuleError before starting if a rule file is bad, and OutputError if outputs cannot be written.
     """
     options = options or Options()
+    paths = [paths] if isinstance(paths, str | os.PathLike) else paths
+    one_file = isinstance(paths, list | tuple) and len(paths) == 1 and os.path.isfile(paths[0])
     if timeout:  # the document's own budget fires first, with a clear reason and no worker to replace
         options = dataclasses.replace(options, time_budget=timeout)
-    prestart()
     catalog = load_catalog(options.rules_dirs)
     summary = Summary()
     started = time.monotonic()
     stores: dict[Path, StateStore] = {}
-    tasks = _tasks(paths, options, catalog, stores, force, state_root)
+    output_root = None if output_dir is None else _make_folder(Path(output_dir))
+    state = Path(state_root) if state_root is not None else output_root
+    tasks = _tasks(map(Path, paths), options, catalog, stores, force, state, output_root, selection)
     try:
-        with contextlib.closing(
-            mapper(
+        if one_file:  # cleaned in this process: a worker would cost more than the file
+            mapped = inline_map(_clean_task, tasks, initializer=_start_worker, initargs=(options, url))
+        else:  # the pool (and the process its workers are forked from) starts with the first file to clean
+            mapped = mapper(
                 _clean_task,
                 tasks,
                 jobs=jobs or default_jobs(),
@@ -150,7 +183,7 @@ def clean(
                 initializer=_start_worker,
                 initargs=(options, url),
             )
-        ) as results:
+        with contextlib.closing(mapped) as results:
             for task, result in results:
                 outcome = (
                     result
@@ -173,6 +206,14 @@ def clean(
     return summary
 
 
+def _make_folder(folder: Path) -> Path:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(str(folder), f"cannot create folder: {exc.strerror or exc}") from exc
+    return folder
+
+
 def _tasks(
     paths: Iterable[Path],
     options: Options,
@@ -180,61 +221,95 @@ def _tasks(
     stores: dict[Path, StateStore],
     force: bool,
     state_root: Path | None,
+    output_root: Path | None,
+    selection: Selection | None,
 ) -> Iterator[_Task | Ready]:
-    folders_tidied: set[Path] = set()
+    """A task, or a ready outcome, for each input, a folder at a time: one listing of the folder, one stat
+    of each file and of each output, and a few queries of the state store per folder (the no-op path)."""
+    tidied: set[Path] = set()  # output folders rid of the temporary files of killed runs
     for top in paths:
-        root = state_root or (top if top.is_dir() else top.parent)
-        for found in walk([top]):
-            if isinstance(found, Skipped):
-                status = "failed" if found.error else "skipped"
-                yield Ready(Outcome(display_path(found.path), status, reason=found.reason))
-                continue
-            owner = output_owner(found)
-            if owner != found:
-                reason = f"its output name is taken by {owner.name}"
-                yield Ready(Outcome(display_path(found), "skipped", reason=reason))
-                continue
-            if found.parent not in folders_tidied:
-                remove_leftovers(found.parent)
-                folders_tidied.add(found.parent)
+        base = top if top.is_dir() else top.parent
+        root = state_root or base
+        for listing in walk_folders([top], selection):
             if root not in stores:
                 stores[root] = StateStore(root)
-                if stores[root].rebuilt:
-                    yield Ready(Outcome(display_path(root / STATE_NAME), "skipped", reason=stores[root].rebuilt))
-            store_key = os.fsencode(found.relative_to(root))
-            previous = None if force else stores[root].get(store_key)
-            if previous is not None and _unchanged(found, previous, catalog, options):
-                yield Ready(_unchanged_outcome(found, previous, options))
-            else:
-                yield _Task(found, store_key, root, previous)
+            yield from _folder_tasks(listing, base, root, stores[root], output_root, options, catalog, force, tidied)
 
 
-def _unchanged(path: Path, previous: Record, catalog: Catalog, options: Options) -> bool:
-    """True when neither the file, nor the rules that applied, nor cleaner changed (no reading needed)."""
+def _folder_tasks(
+    listing: Listing,
+    base: Path,
+    root: Path,
+    store: StateStore,
+    output_root: Path | None,
+    options: Options,
+    catalog: Catalog,
+    force: bool,
+    tidied: set[Path],
+) -> Iterator[_Task | Ready]:
+    # Strings, not Paths, for what every file needs: on a no-op re-run this loop is the whole cost.
+    out_folder = listing.folder if output_root is None else output_root / listing.folder.relative_to(base)
+    out_names = listing.names if output_root is None else _names_in(out_folder)
+    if out_folder not in tidied and (out_names is None or any(TEMP_MARK in name for name in out_names)):
+        remove_leftovers(out_folder)
+        tidied.add(out_folder)
+    relative = os.path.relpath(listing.folder, base if output_root is not None else root)
+    prefix = b"" if relative == "." else os.fsencode(relative) + b"/"
+    files = [found for found in listing.found if not isinstance(found, Skipped)]
+    keys = [prefix + os.fsencode(name) for _, name, _ in files]
+    previous = {} if force else store.get_many(keys)
+    now = time.time_ns()
+    suffix, out_prefix, options_key = OUTPUT_SUFFIXES[options.output_format], f"{out_folder}/", options.key
+    keys_of = iter(keys)
+    for found in listing.found:
+        if isinstance(found, Skipped):
+            yield Ready(Outcome(display_path(found.path), "failed" if found.error else "skipped", reason=found.reason))
+            continue
+        path, name, status = found
+        key = next(keys_of)
+        owner = output_owner(Path(path)).name if listing.names is None else owner_among(name, listing.names)
+        if owner != name:
+            yield Ready(Outcome(display_path(path), "skipped", reason=f"its output name is taken by {owner}"))
+            continue
+        output = out_prefix + stem_of(name) + suffix
+        record = previous.get(key)
+        if (
+            record is not None
+            and status.st_size == record.size
+            and status.st_mtime_ns == record.mtime_ns
+            and status.st_mtime_ns <= now  # a clock that jumped: let the worker compare the bytes
+            and record.routing == catalog.routing
+            and rules_key(record.rulesets, catalog, options_key) == record.rules_key
+            and _output_intact(output, record)
+        ):
+            yield Ready(_unchanged_outcome(path, output, record))
+        else:
+            yield _Task(Path(path), Path(output), key, root, record)
+
+
+def _names_in(folder: Path) -> frozenset[str] | None:
     try:
-        stat = os.stat(path)
+        return frozenset(os.listdir(folder))
+    except OSError:
+        return frozenset()
+
+
+def _output_intact(output: Path | str, previous: Record) -> bool:
+    """True unless the output of a cleaned input is missing, or was edited or truncated since written."""
+    if previous.status != "cleaned":
+        return True
+    try:
+        status = os.stat(output)
     except OSError:
         return False
-    return (
-        stat.st_size == previous.size
-        and stat.st_mtime_ns == previous.mtime_ns
-        and previous.routing == catalog.routing
-        and rules_key(previous.rulesets, catalog, options.key) == previous.rules_key
-        and _output_in_place(path, previous, options)
+    return previous.out_size is None or (
+        status.st_size == previous.out_size and status.st_mtime_ns == previous.out_mtime_ns
     )
 
 
-def _output_in_place(path: Path, previous: Record, options: Options) -> bool:
-    """True unless the output was deleted, or changed since it was written (truncated, edited by hand)."""
-    if previous.status != "cleaned":
-        return True
-    stamp = output_stamp(output_path(path, options.output_format))
-    return stamp is not None and previous.output in (None, stamp)
-
-
-def _unchanged_outcome(path: Path, previous: Record, options: Options, record: Record | None = None) -> Outcome:
-    output = display_path(output_path(path, options.output_format)) if previous.status == "cleaned" else None
-    return Outcome(display_path(path), "unchanged", output=output, reason=previous.reason, record=record)
+def _unchanged_outcome(path: Path | str, output: Path | str, previous: Record, record: Record | None = None) -> Outcome:
+    shown = display_path(output) if previous.status == "cleaned" else None
+    return Outcome(display_path(path), "unchanged", output=shown, reason=previous.reason, record=record)
 
 
 def _remember(store: StateStore, task: _Task, outcome: Outcome) -> None:
@@ -279,26 +354,45 @@ def _clean_task(task: _Task) -> Outcome:
         )
         same_bytes = previous is not None and previous.sha256 == record.sha256
         if same_bytes and previous.status == "skipped":
-            return _unchanged_outcome(task.path, previous, options, dataclasses.replace(record, reason=previous.reason))
+            return _unchanged_outcome(task.path, task.output, previous, record._replace(reason=previous.reason))
         with time_budget(options.time_budget, shown):
             prepare(doc, options)
             names = tuple(r.name for r in doc.rulesets)
-            record = dataclasses.replace(record, rules_key=rules_key(names, catalog, options.key) or "", rulesets=names)
-            if same_bytes and previous.rules_key == record.rules_key and _output_in_place(task.path, previous, options):
-                kept = dataclasses.replace(
-                    record, status=previous.status, reason=previous.reason, output=previous.output
+            record = record._replace(rules_key=rules_key(names, catalog, options.key) or "", rulesets=names)
+            if same_bytes and previous.rules_key == record.rules_key and _output_intact(task.output, previous):
+                kept = record._replace(
+                    status=previous.status,
+                    reason=previous.reason,
+                    out_size=previous.out_size,
+                    out_mtime_ns=previous.out_mtime_ns,
                 )
-                return _unchanged_outcome(task.path, previous, options, kept)
+                return _unchanged_outcome(task.path, task.output, previous, kept)
             finish(doc, options)
     except ReadError as exc:
         return Outcome(shown, "failed", reason=exc.problem)
     except InputError as exc:
-        return Outcome(
-            shown, "skipped", reason=exc.problem, record=record and dataclasses.replace(record, reason=exc.problem)
-        )
+        return Outcome(shown, "skipped", reason=exc.problem, record=record and record._replace(reason=exc.problem))
     except CleanerError as exc:
         return Outcome(shown, "failed", reason=str(exc))
     result = doc.result()
+    outcome = result_outcome(shown, result, display_path(task.output))
+    if not result.text:
+        outcome.record = record._replace(status=outcome.status, reason=result.reason)
+        return outcome
+    try:
+        if not task.output.parent.is_dir():
+            _make_folder(task.output.parent)
+        write_atomic(task.output, render(result, options.output_format))
+    except OutputError as exc:
+        failed = dataclasses.replace(outcome, status="failed", reason=exc.problem, fatal=exc.fatal)
+        return dataclasses.replace(failed, output=None, chars_out=0, collapsed=False)
+    written = os.stat(task.output)
+    outcome.record = record._replace(status="cleaned", out_size=written.st_size, out_mtime_ns=written.st_mtime_ns)
+    return outcome
+
+
+def result_outcome(shown: str, result: CleanResult, output: str | None) -> Outcome:
+    """The outcome of a document cleaned into ``result``: cleaned (its text goes to ``output``) or empty."""
     outcome = Outcome(
         shown,
         "empty",
@@ -315,18 +409,10 @@ def _clean_task(task: _Task) -> Outcome:
     )
     if result.filtered:
         outcome.status = "filtered"
-        outcome.record = dataclasses.replace(record, status="filtered", reason=result.reason)
         return outcome
     if not result.text:
         outcome.collapsed = result.extracted_chars > 0
-        outcome.record = dataclasses.replace(record, status="empty", reason=result.reason)
         return outcome
-    target = output_path(task.path, options.output_format)
-    try:
-        write_atomic(target, render(result, options.output_format))
-    except OutputError as exc:
-        return dataclasses.replace(outcome, status="failed", reason=exc.problem, fatal=exc.fatal)
-    outcome.status, outcome.output, outcome.chars_out = "cleaned", display_path(target), len(result.text)
+    outcome.status, outcome.output, outcome.chars_out = "cleaned", output, len(result.text)
     outcome.collapsed = outcome.chars_out < (1 - COLLAPSE_SHARE) * result.extracted_chars
-    outcome.record = dataclasses.replace(record, status="cleaned", output=output_stamp(target))
     return outcome

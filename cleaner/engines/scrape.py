@@ -23,7 +23,7 @@ from cleaner.sources.fetch.fetcher import FetchOutcome, FetchSummary, fetch
 
 def run(
     urls: Iterable[str],
-    out: Path,
+    out: str | Path,
     fetch_options: FetchOptions | None = None,
     clean_options: Options | None = None,
     *,
@@ -39,6 +39,7 @@ def run(
     ``report`` receives one JSON line per URL: what ``fetch`` reports, and under ``clean`` what
     ``clean`` reports for its page. Raises what ``fetch`` and ``clean`` raise.
     """
+    out = Path(out)
     arrivals: queue.Queue[FetchOutcome | BaseException | None] = queue.Queue()
     stop = threading.Event()
     fetched: list[FetchSummary] = []

@@ -13,20 +13,22 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
+from typing import NamedTuple
 
 from cleaner.errors import OutputError, translated
 from cleaner.rules import Catalog
 from cleaner.version import __version__
 
 STATE_NAME = ".cleaner-state.sqlite"
+log = logging.getLogger(__name__)
 _COMMIT_EVERY = 2.0  # seconds: rows not yet committed are only redone after a crash
 _NEARLY_FULL = 256 * 1024  # bytes free below which a database error is taken for a full disk
 _SCHEMA = """
@@ -40,14 +42,16 @@ create table if not exists files (
     rulesets text not null,
     status text not null,
     reason text,
-    output text
+    out_size integer,
+    out_mtime_ns integer
 )
 """
-_ADD_OUTPUT = "alter table files add column output text"  # databases written before the column existed
+_COLUMNS = "size, mtime_ns, sha256, rules_key, routing, rulesets, status, reason, out_size, out_mtime_ns"
+_ADDED_COLUMNS = ("out_size", "out_mtime_ns")  # missing in tables of earlier versions: added on opening
+_IN_ONE_QUERY = 500  # keys looked up per query (SQLite allows 999 parameters in older builds)
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(NamedTuple):  # a tuple: a re-run builds one per file
     """How one input was last handled."""
 
     size: int
@@ -58,16 +62,8 @@ class Record:
     rulesets: tuple[str, ...]
     status: str  # cleaned, empty or skipped: failures are not recorded, so they are retried
     reason: str | None
-    output: str | None = None  # "size:mtime_ns" of the output as written: one changed by hand is redone
-
-
-def output_stamp(path: Path) -> str | None:
-    """What ``Record.output`` compares: the output's size and modification time, None if it is gone."""
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    return f"{stat.st_size}:{stat.st_mtime_ns}"
+    out_size: int | None = None  # the output's size and mtime when it was written: an edited or
+    out_mtime_ns: int | None = None  # truncated output is noticed without reading it
 
 
 @lru_cache(maxsize=4096)  # a batch asks for the same few combinations for every file
@@ -89,6 +85,11 @@ def _sha256(text: str) -> str:
 _SOFTWARE = f"cleaner {__version__} trafilatura {version('trafilatura')}"
 
 
+@lru_cache(maxsize=256)  # a batch has a few combinations of rule sets
+def _rulesets(text: str) -> tuple[str, ...]:
+    return tuple(json.loads(text))
+
+
 class StateStore:
     """The state of one folder; rows are keyed by path relative to it.
 
@@ -97,57 +98,71 @@ class StateStore:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.rebuilt: str | None = None  # why a database that could not be read was started afresh
         with self._guarded():
+            (root / STATE_NAME).touch()  # says "Permission denied" where SQLite says "unable to open"
             try:
-                self._open()
+                self._db = self._open()
             except sqlite3.DatabaseError as exc:
-                if isinstance(exc, sqlite3.OperationalError):  # locked, read-only, I/O: not the file's content
+                if isinstance(exc, sqlite3.OperationalError):  # locked, unreadable, disk full: not the file's fault
                     raise
-                # garbage bytes or a damaged page: the state is only a cache of work done, so start afresh
-                self.rebuilt = f"state database unreadable ({exc}); started afresh, every file is cleaned again"
-                with contextlib.suppress(AttributeError, sqlite3.Error):
-                    self._db.close()
-                for suffix in ("", "-wal", "-shm"):
-                    with contextlib.suppress(FileNotFoundError):
-                        (root / (STATE_NAME + suffix)).unlink()
-                self._open()
+                self._db = self._rebuilt(str(exc))
         self._last_commit = time.monotonic()
 
-    def _open(self) -> None:
-        (self.root / STATE_NAME).touch()  # says "Permission denied" where SQLite says "unable to open"
-        self._db = sqlite3.connect(self.root / STATE_NAME, isolation_level=None)
-        self._db.execute("pragma journal_mode=wal")
-        self._db.execute("pragma synchronous=normal")
-        self._db.execute(_SCHEMA)
-        if "output" not in {row[1] for row in self._db.execute("pragma table_info(files)")}:
-            self._db.execute(_ADD_OUTPUT)
-        self._db.execute("select count(*) from files").fetchone()  # reads every page: finds damage now
-        self._db.execute("begin")
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.root / STATE_NAME, isolation_level=None)
+        try:
+            db.execute("pragma journal_mode=wal")
+            db.execute("pragma synchronous=normal")
+            db.execute(_SCHEMA)
+            present = {row[1] for row in db.execute("pragma table_info(files)")}
+            if not set(_COLUMNS.split(", ")) - set(_ADDED_COLUMNS) <= present:
+                raise sqlite3.DatabaseError("its table has not the columns of any version of cleaner")
+            for column in _ADDED_COLUMNS:  # a table of an earlier version
+                if column not in present:
+                    db.execute(f"alter table files add column {column} integer")
+            db.execute("begin")
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _rebuilt(self, problem: str) -> sqlite3.Connection:
+        """A new state file in place of one that cannot be read (kept aside as ``.broken``)."""
+        path = self.root / STATE_NAME
+        os.replace(path, path.with_name(STATE_NAME + ".broken"))
+        for leftover in ("-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path.with_name(STATE_NAME + leftover))
+        log.warning(
+            "%s: %s; started a new one (the old one is %s.broken): every file is looked at again",
+            path,
+            problem,
+            STATE_NAME,
+        )
+        return self._open()
 
     def get(self, key: bytes) -> Record | None:
+        return self.get_many([key]).get(key)
+
+    def get_many(self, keys: Sequence[bytes]) -> dict[bytes, Record]:
+        """The records of ``keys`` that exist, in a few queries (a folder's worth at a time)."""
+        found: dict[bytes, Record] = {}
         with self._guarded():
-            row = self._db.execute(
-                "select size, mtime_ns, sha256, rules_key, routing, rulesets, status, reason, output"
-                " from files where path = ?",
-                (key,),
-            ).fetchone()
-        if row is None:
-            return None
-        try:
-            record = Record(*row[:5], tuple(json.loads(row[5])), *row[6:])
-        except (ValueError, TypeError):
-            return None  # a row damaged by hand: the file is cleaned again and its row rewritten
-        return record if all(isinstance(value, int) for value in (record.size, record.mtime_ns)) else None
+            for start in range(0, len(keys), _IN_ONE_QUERY):
+                chunk = keys[start : start + _IN_ONE_QUERY]
+                marks = ",".join("?" * len(chunk))
+                query = f"select path, {_COLUMNS} from files where path in ({marks})"
+                for path, *row in self._db.execute(query, chunk):
+                    found[path] = Record(*row[:5], _rulesets(row[5]), *row[6:])
+        return found
 
     def put(self, key: bytes, record: Record) -> None:
-        values = asdict(record)
-        values["rulesets"] = json.dumps(list(record.rulesets))
+        r = record
+        values = (key, r.size, r.mtime_ns, r.sha256, r.rules_key, r.routing, json.dumps(list(r.rulesets)))
         with self._guarded():
             self._db.execute(
-                "insert or replace into files values"
-                " (:path, :size, :mtime_ns, :sha256, :rules_key, :routing, :rulesets, :status, :reason, :output)",
-                {"path": key, **values},
+                f"insert or replace into files (path, {_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*values, r.status, r.reason, r.out_size, r.out_mtime_ns),
             )
             if time.monotonic() - self._last_commit > _COMMIT_EVERY:
                 self._db.execute("commit")

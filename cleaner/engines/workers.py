@@ -11,16 +11,18 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from functools import cache
-from multiprocessing import forkserver
-from typing import Any
+from multiprocessing import context, forkserver, spawn
+from typing import TYPE_CHECKING, Any
 
-from pebble import ProcessExpired, ProcessPool
+if TYPE_CHECKING:
+    from pebble import ProcessPool
 
 _WINDOW_PER_JOB = 4
 # Imported once by the forkserver, so that every worker forked from it starts with the extractor and the
@@ -70,6 +72,8 @@ def ordered_map(
             future = None
             if not isinstance(task, Ready):
                 if pool is None:
+                    from pebble import ProcessPool  # only a run with files to clean needs it
+
                     pool = ProcessPool(
                         max_workers=jobs,
                         initializer=_worker_setup,
@@ -92,6 +96,29 @@ def ordered_map(
         pool.join()
 
 
+def inline_map(
+    function: Callable[[Any], Any],
+    tasks: Iterable[Any],
+    *,
+    initializer: Callable[..., None] | None = None,
+    initargs: tuple[Any, ...] = (),
+) -> Iterator[tuple[Any, Any]]:
+    """``ordered_map`` in this process, for a single document: starting a worker would cost more than
+    cleaning it. There is no deadline here; ``initializer`` runs before the first task that needs it."""
+    ready = False
+    for task in tasks:
+        if isinstance(task, Ready):
+            yield task, task.value
+            continue
+        if not ready and initializer is not None:
+            initializer(*initargs)
+        ready = True
+        try:
+            yield task, function(task)
+        except Exception as exc:  # a bug in cleaner: reported for this task, as from a worker
+            yield task, Failure(f"internal error: {type(exc).__name__}: {exc}")
+
+
 def prestart() -> None:
     """Start the process workers are forked from now, so that its imports overlap the caller's own start."""
     if _context().get_start_method() == "forkserver":
@@ -104,9 +131,41 @@ def _context() -> multiprocessing.context.BaseContext:
     # the pipeline (fork from the threaded parent could deadlock; spawn would re-import per worker).
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context()
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(PRELOAD)
-    return context
+    spawn.get_preparation_data = _preparation_data
+    workers = _WorkerContext()
+    workers.set_forkserver_preload(PRELOAD)
+    return workers
+
+
+# Spawn safety. multiprocessing has each new process import the parent's main script again (as
+# __mp_main__), so a plain script that calls clean() at its top level, without an
+# ``if __name__ == "__main__":`` guard, would run again in every worker and fail it. cleaner's workers
+# need nothing from the caller's script, so they are started without it: the preparation data of the
+# processes this context starts leaves the main module out. Other processes are not affected.
+_spawn_preparation_data = spawn.get_preparation_data
+_starting = threading.local()
+
+
+def _preparation_data(name: str) -> dict[str, Any]:
+    data = _spawn_preparation_data(name)
+    if getattr(_starting, "worker", False):
+        data.pop("init_main_from_path", None)
+        data.pop("init_main_from_name", None)
+    return data
+
+
+class _WorkerProcess(context.ForkServerProcess):
+    @staticmethod
+    def _Popen(process_obj: Any) -> Any:
+        _starting.worker = True
+        try:
+            return context.ForkServerProcess._Popen(process_obj)
+        finally:
+            _starting.worker = False
+
+
+class _WorkerContext(context.ForkServerContext):
+    Process = _WorkerProcess
 
 
 def _done(future: Future | None) -> bool:
@@ -120,11 +179,17 @@ def _result(task: Any, future: Future | None, timeout: float | None) -> tuple[An
         return task, future.result()
     except FutureTimeout:
         return task, Failure(f"timed out after {timeout:g} s; its worker was replaced")
-    except ProcessExpired as exc:
+    except _process_expired() as exc:
         how = f"killed by signal {-exc.exitcode}" if exc.exitcode and exc.exitcode < 0 else f"exit code {exc.exitcode}"
         return task, Failure(f"worker process died ({how}); it was replaced")
     except Exception as exc:  # a bug in cleaner: reported for this task, the batch goes on
         return task, Failure(f"internal error: {type(exc).__name__}: {exc}")
+
+
+def _process_expired() -> type[Exception]:
+    from pebble import ProcessExpired
+
+    return ProcessExpired
 
 
 def _worker_setup(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:

@@ -2,12 +2,15 @@
 
 Which files are inputs: ``.html``, ``.htm``, ``.xhtml`` and ``.txt``, optionally gzipped. Never inputs:
 cleaner's own outputs (``*.clean.txt``, ``.clean.json``, ``.clean.md``), fetch sidecars
-(``*.meta.json``), expected outputs of samples (``*.expected.txt``) and temporary files.
+(``*.meta.json``), expected outputs of samples (``*.expected.txt``) and temporary files. In a folder,
+hidden files and folders (``.git``, ``.venv``) are left out unless asked for, and glob patterns can
+narrow the search (``Selection``).
 """
 
 from __future__ import annotations
 
 import errno
+import fnmatch
 import json
 import os
 import re
@@ -36,15 +39,20 @@ _HTML_TAGS = frozenset(lxml.html.defs.tags) | {"main", "template", "picture", "d
 
 def kind_of(path: Path) -> Kind | None:
     """The kind of an input file, or None when the file is not an input."""
-    name = path.name.lower()
-    if name.startswith(".") or TEMP_MARK in name or name.endswith(_NOT_INPUTS):
+    return kind_of_name(path.name)
+
+
+def kind_of_name(name: str) -> Kind | None:
+    name = name.lower()
+    if TEMP_MARK in name or name.endswith(_NOT_INPUTS):
         return None
-    return _KINDS.get(Path(name.removesuffix(".gz")).suffix)
+    _, dot, suffix = name.removesuffix(".gz").rpartition(".")
+    return _KINDS.get("." + suffix) if dot else None
 
 
-def stem_of(path: Path) -> str:
+def stem_of(path: Path | str) -> str:
     """``page.html.gz`` -> ``page``: the name outputs and sidecars are derived from."""
-    name = path.name
+    name = path if isinstance(path, str) else path.name
     name = name[:-3] if name.lower().endswith(".gz") else name
     return name.rsplit(".", 1)[0] if "." in name else name
 
@@ -202,61 +210,137 @@ class Skipped:
 def output_owner(path: Path) -> Path:
     """The input that owns ``path``'s output name: ``page.html`` and ``page.txt`` both map to
     ``page.clean.txt``, and only the first in a fixed order of suffixes may write it."""
-    stem = stem_of(path)
+    names = frozenset(name for name in _owner_candidates(stem_of(path)) if path.with_name(name).is_file())
+    return path.with_name(owner_among(path.name, names))
+
+
+def owner_among(name: str, names: frozenset[str]) -> str:
+    """``output_owner`` for a file ``name`` in a folder holding ``names``."""
+    for candidate in _owner_candidates(stem_of(name)):
+        if candidate == name or candidate in names:
+            return candidate
+    return name
+
+
+def _owner_candidates(stem: str) -> Iterator[str]:
     for suffix in _KINDS:
-        for candidate in (path.with_name(stem + suffix), path.with_name(stem + suffix + ".gz")):
-            if candidate == path or candidate.is_file():
-                return candidate
-    return path
+        yield stem + suffix
+        yield stem + suffix + ".gz"
 
 
-def walk(paths: list[Path]) -> Iterator[Path | Skipped]:
-    """Input files under ``paths``, depth first, streamed in the file system's own order (stable for
-    an unchanged folder; sorting would hold a whole folder's names in memory).
+@dataclass(frozen=True)
+class Selection:
+    """Which files below a folder are inputs, besides their kind.
 
-    Only regular files are yielded. Symlinks met inside a folder are never followed: a target inside
+    Names starting with a dot (``.git``, ``.venv``, ``.cache``) are hidden: neither such folders nor such
+    files are searched unless ``hidden``. A glob pattern matches a file's name or its path relative to
+    the folder given (``*`` also matches ``/``): with ``include``, only files matching one of them are
+    inputs; files and folders matching an ``exclude`` pattern are left out. A file named on the command
+    line is always an input.
+    """
+
+    hidden: bool = False
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    def wants_folder(self, name: str, relative: str) -> bool:
+        return (self.hidden or not name.startswith(".")) and not _matches(self.exclude, name, relative)
+
+    def wants_file(self, name: str, relative: str) -> bool:
+        if not self.wants_folder(name, relative):
+            return False
+        return not self.include or _matches(self.include, name, relative)
+
+
+def _matches(patterns: tuple[str, ...], name: str, relative: str) -> bool:
+    return bool(patterns) and any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(relative, p) for p in patterns)
+
+
+Found = tuple[str, str, os.stat_result]  # path, name, stat
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The inputs of one folder, found with one listing of it: each as its path (a ``str``: no ``Path``
+    objects on the way of a no-op re-run), its name and its one ``stat``, in the listing's order;
+    ``names`` is every name in the folder (None for a file named on its own)."""
+
+    folder: Path
+    names: frozenset[str] | None
+    found: list[Found | Skipped]
+
+
+def walk(paths: list[Path], selection: Selection | None = None) -> Iterator[Path | Skipped]:
+    """Input files under ``paths``, as ``walk_folders`` finds them."""
+    for listing in walk_folders(paths, selection):
+        for found in listing.found:
+            yield found if isinstance(found, Skipped) else Path(found[0])
+
+
+def walk_folders(paths: list[Path], selection: Selection | None = None) -> Iterator[Listing]:
+    """The inputs under ``paths``, a folder at a time (its files, then its subfolders), each folder in the
+    file system's own order (stable for an unchanged folder).
+
+    Only regular files are inputs. Symlinks met inside a folder are never followed: a target inside
     the folder is cleaned where it really is, one outside is not cleaned. FIFOs, sockets and devices
     are reported as skipped, never opened (opening a FIFO blocks forever).
     """
-    for top in paths:
+    selection = selection or Selection()
+    for top in map(Path, paths):
         if top.is_dir():
-            yield from _walk_dir(top)
+            yield from _walk_dir(top, "", selection)
         elif top.exists():
-            yield _check_file(top)
+            yield Listing(top.parent, None, [_check_file(top)])
         else:
-            yield Skipped(top, "no such file or folder", error=True)
+            yield Listing(top.parent, None, [Skipped(top, "no such file or folder", error=True)])
 
 
-def _walk_dir(folder: Path) -> Iterator[Path | Skipped]:
+def _walk_dir(folder: Path, relative: str, selection: Selection) -> Iterator[Listing]:
     try:
-        entries = os.scandir(folder)
+        with os.scandir(folder) as listing:
+            entries = list(listing)
     except OSError as exc:
-        yield Skipped(folder, f"cannot list folder: {exc.strerror}", error=True)
+        yield Listing(folder, frozenset(), [Skipped(folder, f"cannot list folder: {exc.strerror}", error=True)])
         return
-    with entries:
-        yield from _walk_entries(entries)
-
-
-def _walk_entries(entries: Iterator[os.DirEntry[str]]) -> Iterator[Path | Skipped]:
+    found: list[Found | Skipped] = []
+    subfolders = []
     for entry in entries:
-        path = Path(entry.path)
+        below = f"{relative}{entry.name}"
         try:
-            if entry.is_symlink():
-                if kind_of(path):
-                    yield Skipped(path, "symlink, not followed")
-            elif entry.is_dir(follow_symlinks=False):
-                yield from _walk_dir(path)
-            elif kind_of(path):
-                yield _check_file(path)
+            if entry.is_dir(follow_symlinks=False):
+                if selection.wants_folder(entry.name, below):
+                    subfolders.append((entry.path, below))
+            elif not kind_of_name(entry.name) or not selection.wants_file(entry.name, below):
+                continue
+            elif entry.is_symlink():
+                found.append(Skipped(Path(entry.path), "symlink, not followed"))
+            else:
+                found.append(_regular(entry.path, entry.name, entry.stat(follow_symlinks=False)))
         except OSError as exc:
-            yield Skipped(path, exc.strerror or str(exc), error=True)
+            found.append(Skipped(Path(entry.path), exc.strerror or str(exc), error=True))
+    yield Listing(folder, frozenset(entry.name for entry in entries), found)
+    for path, below in subfolders:
+        yield from _walk_dir(Path(path), below + "/", selection)
 
 
-def _check_file(path: Path) -> Path | Skipped:
+_URL_LINE = re.compile(r"\s*(?:#.*|https?://\S+)?\s*")
+
+
+def is_url_list(text: str) -> bool:
+    """True for a list of URLs (one per line, # comments and blank lines allowed), such as the input of
+    ``cleaner fetch``: a ``urls.txt`` next to the pages is not an article."""
+    lines = text.splitlines()
+    return any("://" in line for line in lines) and all(_URL_LINE.fullmatch(line) for line in lines)
+
+
+def _check_file(path: Path) -> Found | Skipped:
     try:
-        mode = os.stat(path).st_mode
+        return _regular(str(path), path.name, os.stat(path))
     except OSError as exc:
         return Skipped(path, exc.strerror or str(exc), error=True)
-    if not stat.S_ISREG(mode):
-        return Skipped(path, "not a regular file (FIFO, socket or device)")
-    return path
+
+
+def _regular(path: str, name: str, status: os.stat_result) -> Found | Skipped:
+    if not stat.S_ISREG(status.st_mode):
+        return Skipped(Path(path), "not a regular file (FIFO, socket or device)")
+    return path, name, status

@@ -6,6 +6,7 @@ source -> decode -> resolve -> metadata -> prune -> extract (HTML) or frame (tex
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from cleaner.errors import InputError, NothingExtracted, translated
 from cleaner.options import Options
 from cleaner.rules import load_catalog
 from cleaner.sinks.files import render, write_atomic
-from cleaner.sources.files import document_from_bytes, output_path, read_document
+from cleaner.sources.files import document_from_bytes, is_url_list, output_path, read_document
 from cleaner.stages.budget import time_budget
 from cleaner.stages.decode import decode
 from cleaner.stages.extract import extract
@@ -43,6 +44,8 @@ def prepare(doc: Document, options: Options) -> None:
         raise InputError(doc.source, f"larger than the {options.max_bytes:,}-byte limit")
     with translated(doc.source):  # lxml and codec errors become one plain message, picklable across processes
         decode(doc)
+        if doc.kind == "text" and is_url_list(doc.content):
+            raise InputError(doc.source, "a list of URLs, not an article")
         if options.site:
             doc.site, doc.site_source = options.site, "explicit"
         resolve(doc, load_catalog(options.rules_dirs), site_rules=options.site_rules)
@@ -74,24 +77,37 @@ def clean_html(
     html: str | bytes,
     *,
     url: str | None = None,
-    site_rules: bool = True,
-    rules_dirs: Sequence[Path] = (),
     options: Options | None = None,
+    site_rules: bool | None = None,
+    rules_dirs: Sequence[str | Path] | None = None,
 ) -> CleanResult:
-    """Clean one HTML page: the article text without its headline, and what was removed. ``options``, when
-    given, replaces ``site_rules`` and ``rules_dirs``."""
-    return clean_content(html, "html", url, options or Options(site_rules=site_rules, rules_dirs=tuple(rules_dirs)))
+    """Clean one HTML page: the article text without its headline, and what was removed.
+
+    ``site_rules`` and ``rules_dirs``, when given, override those of ``options``.
+    """
+    return clean_content(html, "html", url, _with(options, site_rules, rules_dirs))
 
 
 def clean_text(
-    text: str,
+    text: str | bytes,
     *,
     url: str | None = None,
-    site_rules: bool = True,
-    rules_dirs: Sequence[Path] = (),
+    options: Options | None = None,
+    site_rules: bool | None = None,
+    rules_dirs: Sequence[str | Path] | None = None,
 ) -> CleanResult:
-    """Clean a plain-text dump of an article with the text rules alone."""
-    return clean_content(text, "text", url, Options(site_rules=site_rules, rules_dirs=tuple(rules_dirs)))
+    """Clean a plain-text dump of an article with the text rules alone (``site_rules``, ``rules_dirs``:
+    as for ``clean_html``)."""
+    return clean_content(text, "text", url, _with(options, site_rules, rules_dirs))
+
+
+def _with(options: Options | None, site_rules: bool | None, rules_dirs: Sequence[str | Path] | None) -> Options:
+    options = options or Options()
+    if site_rules is not None:
+        options = dataclasses.replace(options, site_rules=site_rules)
+    if rules_dirs is not None:
+        options = dataclasses.replace(options, rules_dirs=tuple(map(Path, rules_dirs)))
+    return options
 
 
 def clean_bytes(

@@ -107,7 +107,7 @@ class FetchSummary:
 
 def fetch(
     urls: Iterable[str],
-    out: Path,
+    out: str | Path,
     options: FetchOptions | None = None,
     *,
     report: IO[str] | None = None,
@@ -119,6 +119,7 @@ def fetch(
     finish (each line carries its line number). Setting ``stop`` ends the run after the downloads in
     flight. Raises OutputError if ``out`` cannot be written; every other problem is an outcome.
     """
+    out = Path(out)
     options = options or FetchOptions()
     summary = FetchSummary()
     started = time.monotonic()

@@ -1,0 +1,74 @@
+"""A re-run over unchanged files: decided from one listing and one stat per file, yet it notices an
+edited or truncated output, a clock that jumped, and a state table written by an earlier version."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from pathlib import Path
+
+from tests.conftest import run_cli
+from tests.test_batch import make_pages, report_of
+
+
+def statuses(report: Path) -> dict[str, str]:
+    return {Path(line["path"]).name: line["status"] for line in report_of(report)}
+
+
+def test_an_edited_or_truncated_output_is_written_again(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    make_pages(raw, 3)
+    assert run_cli("clean", raw, "-q").returncode == 0
+    original = (raw / "story-0000.clean.txt").read_text()
+    with (raw / "story-0000.clean.txt").open("r+") as output:
+        output.truncate(10)
+    (raw / "story-0001.clean.txt").write_text("edited by hand\n")
+    assert run_cli("clean", raw, "-q", "--report", tmp_path / "r.jsonl").returncode == 0
+    assert statuses(tmp_path / "r.jsonl") == {
+        "story-0000.html": "cleaned",
+        "story-0001.html": "cleaned",
+        "story-0002.html": "unchanged",
+    }
+    assert (raw / "story-0000.clean.txt").read_text() == original
+
+
+def test_a_file_dated_in_the_future_is_compared_by_its_bytes(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    (page,) = make_pages(raw, 1)
+    future = time.time_ns() + 3600 * 10**9
+    os.utime(page, ns=(future, future))
+    assert run_cli("clean", raw, "-q").returncode == 0
+    page.write_text(page.read_text().replace("harbour", "HARBOUR"))  # same size, new bytes
+    os.utime(page, ns=(future, future))  # and the same (future) mtime
+    assert run_cli("clean", raw, "-q", "--report", tmp_path / "r.jsonl").returncode == 0
+    assert statuses(tmp_path / "r.jsonl") == {"story-0000.html": "cleaned"}
+    assert "HARBOUR" in (raw / "story-0000.clean.txt").read_text()
+
+
+def test_a_state_table_of_an_earlier_version_is_migrated(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    make_pages(raw, 2)
+    assert run_cli("clean", raw, "-q").returncode == 0
+    with sqlite3.connect(raw / ".cleaner-state.sqlite") as db:  # as written before outputs were tracked
+        db.execute(
+            "create table old as select path, size, mtime_ns, sha256, rules_key, routing, rulesets,"
+            " status, reason from files"
+        )
+        db.execute("drop table files")
+        db.execute("alter table old rename to files")
+    rerun = run_cli("clean", raw, "--report", tmp_path / "r.jsonl")
+    assert rerun.returncode == 0 and "Traceback" not in rerun.stderr_text
+    assert set(statuses(tmp_path / "r.jsonl").values()) == {"unchanged"}
+
+
+def test_a_state_file_that_cannot_be_read_is_set_aside_and_rebuilt(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    make_pages(raw, 2)
+    assert run_cli("clean", raw, "-q").returncode == 0
+    (raw / ".cleaner-state.sqlite").write_bytes(b"SQLite format 3\0" + os.urandom(4000))  # half-written
+    rerun = run_cli("clean", raw, "--report", tmp_path / "r.jsonl")
+    assert rerun.returncode == 0 and "Traceback" not in rerun.stderr_text
+    assert "warning:" in rerun.stderr_text and ".cleaner-state.sqlite.broken" in rerun.stderr_text
+    assert len(statuses(tmp_path / "r.jsonl")) == 2
+    assert "unchanged 2" in run_cli("clean", raw).stderr_text
