@@ -51,7 +51,7 @@ def test_a_corrupt_state_database_is_rebuilt_with_a_message(tmp_path: Path) -> N
         (tmp_path / (STATE + suffix)).unlink(missing_ok=True)
     rebuilt = run_cli("clean", tmp_path)
     assert rebuilt.returncode == 0 and "Traceback" not in rebuilt.stderr_text
-    assert "started afresh" in rebuilt.stderr_text
+    assert "every file is looked at again" in rebuilt.stderr_text
     assert run_cli("clean", tmp_path, "--report", tmp_path / "r.jsonl").returncode == 0
     assert json.loads((tmp_path / "r.jsonl").read_text())["status"] == "unchanged"
 

@@ -153,7 +153,12 @@ class StateStore:
                 marks = ",".join("?" * len(chunk))
                 query = f"select path, {_COLUMNS} from files where path in ({marks})"
                 for path, *row in self._db.execute(query, chunk):
-                    found[path] = Record(*row[:5], _rulesets(row[5]), *row[6:])
+                    try:
+                        record = Record(*row[:5], _rulesets(row[5]), *row[6:])
+                    except (ValueError, TypeError):
+                        continue  # a row damaged by hand: the file is cleaned again and its row rewritten
+                    if isinstance(record.size, int) and isinstance(record.mtime_ns, int):
+                        found[path] = record
         return found
 
     def put(self, key: bytes, record: Record) -> None:
