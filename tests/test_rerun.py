@@ -72,3 +72,16 @@ def test_a_state_file_that_cannot_be_read_is_set_aside_and_rebuilt(tmp_path: Pat
     assert "warning:" in rerun.stderr_text and ".cleaner-state.sqlite.broken" in rerun.stderr_text
     assert len(statuses(tmp_path / "r.jsonl")) == 2
     assert "unchanged 2" in run_cli("clean", raw).stderr_text
+
+
+def test_an_unchanged_file_reports_the_date_and_language_of_its_last_cleaning(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    for page in make_pages(raw, 2):
+        dated = '<meta property="article:published_time" content="2024-03-05T09:30:00+01:00"></head>'
+        page.write_text(page.read_text().replace("</head>", dated))
+    assert run_cli("clean", raw, "-q", "--report", tmp_path / "first.jsonl").returncode == 0
+    assert run_cli("clean", raw, "-q", "--report", tmp_path / "again.jsonl").returncode == 0
+    first, again = report_of(tmp_path / "first.jsonl"), report_of(tmp_path / "again.jsonl")
+    assert {line["status"] for line in again} == {"unchanged"}
+    assert [(line["date"], line["language"]) for line in again] == [("2024-03-05", "en")] * 2
+    assert [(line["date"], line["language"]) for line in first] == [("2024-03-05", "en")] * 2

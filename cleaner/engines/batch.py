@@ -309,7 +309,15 @@ def _output_intact(output: Path | str, previous: Record) -> bool:
 
 def _unchanged_outcome(path: Path | str, output: Path | str, previous: Record, record: Record | None = None) -> Outcome:
     shown = display_path(output) if previous.status == "cleaned" else None
-    return Outcome(display_path(path), "unchanged", output=shown, reason=previous.reason, record=record)
+    return Outcome(
+        display_path(path),
+        "unchanged",
+        output=shown,
+        reason=previous.reason,
+        date=previous.date,
+        language=previous.language,
+        record=record,
+    )
 
 
 def _remember(store: StateStore, task: _Task, outcome: Outcome) -> None:
@@ -365,6 +373,8 @@ def _clean_task(task: _Task) -> Outcome:
                     reason=previous.reason,
                     out_size=previous.out_size,
                     out_mtime_ns=previous.out_mtime_ns,
+                    date=previous.date,
+                    language=previous.language,
                 )
                 return _unchanged_outcome(task.path, task.output, previous, kept)
             finish(doc, options)
@@ -376,6 +386,7 @@ def _clean_task(task: _Task) -> Outcome:
         return Outcome(shown, "failed", reason=str(exc))
     result = doc.result()
     outcome = result_outcome(shown, result, display_path(task.output))
+    record = record._replace(date=result.date, language=result.language)
     if not result.text:
         outcome.record = record._replace(status=outcome.status, reason=result.reason)
         return outcome

@@ -43,11 +43,17 @@ create table if not exists files (
     status text not null,
     reason text,
     out_size integer,
-    out_mtime_ns integer
+    out_mtime_ns integer,
+    date text,
+    language text
 )
 """
-_COLUMNS = "size, mtime_ns, sha256, rules_key, routing, rulesets, status, reason, out_size, out_mtime_ns"
-_ADDED_COLUMNS = ("out_size", "out_mtime_ns")  # missing in tables of earlier versions: added on opening
+_COLUMNS = (
+    "size, mtime_ns, sha256, rules_key, routing, rulesets, status, reason, out_size, out_mtime_ns, date, language"
+)
+# Missing in tables of earlier versions: added on opening (their rows have none until cleaned again).
+_ADDED_COLUMNS = {"out_size": "integer", "out_mtime_ns": "integer", "date": "text", "language": "text"}
+_WRITE_EVERY = 1000  # rows written to the table at once
 _IN_ONE_QUERY = 500  # keys looked up per query (SQLite allows 999 parameters in older builds)
 
 
@@ -64,6 +70,11 @@ class Record(NamedTuple):  # a tuple: a re-run builds one per file
     reason: str | None
     out_size: int | None = None  # the output's size and mtime when it was written: an edited or
     out_mtime_ns: int | None = None  # truncated output is noticed without reading it
+    date: str | None = None  # what the manifest reports of the page, for an unchanged one too
+    language: str | None = None
+
+
+_INSERT = f"insert or replace into files (path, {_COLUMNS}) values (?{', ?' * len(Record._fields)})"
 
 
 @lru_cache(maxsize=4096)  # a batch asks for the same few combinations for every file
@@ -107,6 +118,7 @@ class StateStore:
                     raise
                 self._db = self._rebuilt(str(exc))
         self._last_commit = time.monotonic()
+        self._unwritten: list[tuple[object, ...]] = []
 
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.root / STATE_NAME, isolation_level=None)
@@ -117,9 +129,9 @@ class StateStore:
             present = {row[1] for row in db.execute("pragma table_info(files)")}
             if not set(_COLUMNS.split(", ")) - set(_ADDED_COLUMNS) <= present:
                 raise sqlite3.DatabaseError("its table has not the columns of any version of cleaner")
-            for column in _ADDED_COLUMNS:  # a table of an earlier version
+            for column, kind in _ADDED_COLUMNS.items():  # a table of an earlier version
                 if column not in present:
-                    db.execute(f"alter table files add column {column} integer")
+                    db.execute(f"alter table files add column {column} {kind}")
             db.execute("begin")
         except BaseException:
             db.close()
@@ -162,19 +174,22 @@ class StateStore:
         return found
 
     def put(self, key: bytes, record: Record) -> None:
-        r = record
-        values = (key, r.size, r.mtime_ns, r.sha256, r.rules_key, r.routing, json.dumps(list(r.rulesets)))
+        """Remember ``record``; rows are written a thousand at a time, and committed every few seconds."""
+        self._unwritten.append((key, *record[:5], json.dumps(list(record.rulesets)), *record[6:]))
+        if len(self._unwritten) >= _WRITE_EVERY or time.monotonic() - self._last_commit > _COMMIT_EVERY:
+            self._write()
+
+    def _write(self) -> None:
         with self._guarded():
-            self._db.execute(
-                f"insert or replace into files (path, {_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (*values, r.status, r.reason, r.out_size, r.out_mtime_ns),
-            )
+            self._db.executemany(_INSERT, self._unwritten)
+            self._unwritten.clear()
             if time.monotonic() - self._last_commit > _COMMIT_EVERY:
                 self._db.execute("commit")
                 self._db.execute("begin")
                 self._last_commit = time.monotonic()
 
     def forget(self, key: bytes) -> None:
+        self._write()  # a row of this key waiting to be written must not come back after it
         with self._guarded():
             self._db.execute("delete from files where path = ?", (key,))
 
@@ -192,6 +207,7 @@ class StateStore:
 
     def close(self) -> None:
         # Rows that cannot be committed (the disk just filled up) are only work the next run redoes.
-        with contextlib.suppress(sqlite3.Error):
+        with contextlib.suppress(sqlite3.Error, OutputError):
+            self._write()
             self._db.execute("commit")
         self._db.close()
