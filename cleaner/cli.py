@@ -9,6 +9,7 @@ inputs failed, 2 usage, config or rule-file error, 3 nothing to write (no input 
 from __future__ import annotations
 
 import contextlib
+import copy
 import dataclasses
 import io
 import ipaddress
@@ -161,18 +162,19 @@ def _fail(exc: Exception, code: int, message: str | None = None) -> None:
 
 def _readable_help(command: Any) -> None:
     """Name each option's value in --help (N, SECONDS, FORMAT) instead of showing its Python type.
-    ``command`` is the click command typer builds (typer vendors click, so it is duck-typed)."""
+    ``command`` is the click command typer builds (duck-typed: later typers vendor click)."""
     for param in command.params:
         if param.metavar is None and param.param_type_name == "option":
             if param.is_flag or param.count:
                 param.metavar = ""
-            elif param.type_descriptor.is_choice:
-                param.metavar = "|".join(str(getattr(c, "value", c)) for c in param.type_descriptor.choices)
+            elif getattr(param.type, "choices", None):
+                param.metavar = "|".join(str(getattr(c, "value", c)) for c in param.type.choices)
             else:
                 param.metavar = _METAVARS.get(str(param.name), str(param.name).upper())
         elif param.metavar is None:
             param.metavar = str(param.name).upper()
-            param.display_type_rich = lambda ctx: None  # its help says what it takes
+            param.type = copy.copy(param.type)  # click shares one instance of a type between parameters
+            param.type.get_metavar = lambda **kwargs: ""  # its help says what it takes
     get_help_option = command.get_help_option
 
     def help_option_without_type(ctx: Any) -> Any:
