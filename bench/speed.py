@@ -1,6 +1,7 @@
 """Speed and memory of ``cleaner clean`` against a bare trafilatura loop, measured in the same run.
 
     python bench/speed.py [--pages DIR] [--unchanged-files 10000]
+    python bench/speed.py --profile [--pages DIR]     CPU per page of each stage, against bare trafilatura
 
 Every figure is a ratio to something measured in the same run on the same machine, because shared
 machines are noisy. Timings are wall-clock times of whole commands (start-up included), each the
@@ -21,6 +22,10 @@ second) no longer weighs: on 181 files it is a fifth of a 2-job run and caps any
   start-up  cleaner clean FILE and cleaner clean - < FILE on one page, against trafilatura's own command
             line on the same page (`trafilatura --fast < FILE`)
 
+``--profile`` measures nothing of the above: it cleans each page in this process (one job, the rules loaded
+once) with each stage of the pipeline timed (CPU time, ms per page), then runs trafilatura.extract on the
+same pages in both its modes, so that a stage that grows is seen against the extractor it wraps.
+
 Peak memory is the largest VmHWM of any worker process during the 2-job runs, and of the parent. Pages default to the
 181 pages of ../shared/eval (gzipped HTML); any folder of .html files can be given.
 """
@@ -28,6 +33,7 @@ Peak memory is the largest VmHWM of any worker process during the 2-job runs, an
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import os
 import shutil
@@ -35,7 +41,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 CLEANER = [sys.executable, "-m", "cleaner", "clean", "--quiet"]
@@ -63,6 +71,7 @@ def main() -> int:
     parser.add_argument("--unchanged-files", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--copies", type=int, default=10, help="copies of the pages in the large folder")
     parser.add_argument("--repeat", type=int, default=1, help="best of N runs for each timing")
+    parser.add_argument("--profile", action="store_true", help="CPU per page of each stage, then stop")
     args = parser.parse_args()
     if not args.pages.is_dir():
         parser.error(
@@ -75,6 +84,8 @@ def main() -> int:
         print(
             f"{len(pages)} pages, {sum(p.stat().st_size for p in pages) / 1e6:.1f} MB of HTML; {os.cpu_count()} cores"
         )
+        if args.profile:
+            return profile(pages)
         figures = measure(work_dir, args.unchanged_files, args.repeat, args.copies)
     return report(figures)
 
@@ -122,10 +133,15 @@ def no_op(work: Path, counts: list[int], repeat: int) -> dict[str, float]:
         write_small_pages(folder, count)
         timed([*CLEANER, str(folder)])  # the first run cleans them
         rerun = find = float("inf")
+        parent = 0
         for _ in range(repeat):  # in turn, so that a slow spell of the machine falls on both
-            rerun = min(rerun, timed([*CLEANER, str(folder)])[0])
+            elapsed, _, peak = timed([*CLEANER, str(folder)])
+            rerun, parent = min(rerun, elapsed), max(parent, peak)
             find = min(find, timed(["find", str(folder), "-type", "f"])[0])
-        print(f"no-op re-run over {count} unchanged pages: {rerun:.2f} s; find: {find:.2f} s")
+        print(
+            f"no-op re-run over {count} unchanged pages: {rerun:.2f} s; find: {find:.2f} s;"
+            f" parent peak {parent / 1024:.0f} MB"
+        )
         figures[f"no-op {count} / find"] = rerun / find
         figures[f"no-op {count}, seconds"] = rerun
     return {name: value for name, value in figures.items() if name in TARGETS}
@@ -147,6 +163,67 @@ def start_up(page: Path, repeat: int) -> dict[str, float]:
         "one file / trafilatura CLI": best["file"] / best["trafilatura"],
         "stdin / trafilatura CLI": best["stdin"] / best["trafilatura"],
     }
+
+
+# The stages as the pipeline calls them (cleaner/stages/pipeline.py); prune and extract run inside with_fallback.
+STAGES = (
+    "decode",
+    "resolve",
+    "read_metadata",
+    "with_fallback",
+    "prune",
+    "extract",
+    "frame_dump",
+    "apply_scorer",
+    "apply_text_rules",
+    "identify_language",
+)
+
+
+def profile(pages: list[Path]) -> int:
+    """CPU ms per page of each stage of the pipeline, in this process, and of bare trafilatura.extract."""
+    import trafilatura
+
+    from cleaner.errors import CleanerError
+    from cleaner.stages import pipeline
+
+    spent = dict.fromkeys(STAGES, 0.0)
+
+    def timed_stage(name: str, stage: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            started = time.process_time()
+            try:
+                return stage(*args, **kwargs)
+            finally:
+                spent[name] += time.process_time() - started
+
+        return run
+
+    for name in STAGES:
+        setattr(pipeline, name, timed_stage(name, getattr(pipeline, name)))
+    pages_bytes = [page.read_bytes() for page in pages]
+    pipeline.clean_bytes(pages_bytes[0])  # imports and rule compilation are start-up, not per page
+    spent.update(dict.fromkeys(STAGES, 0.0))
+    started = time.process_time()
+    for data in pages_bytes:
+        with contextlib.suppress(CleanerError):
+            pipeline.clean_bytes(data)
+    whole = time.process_time() - started
+    spent["with_fallback"] -= spent["prune"] + spent["extract"]  # its own share: a second attempt, the choice
+    bare = {}
+    for mode, fast in (("bare trafilatura (default)", False), ("bare trafilatura (fast)", True)):
+        started = time.process_time()
+        for data in pages_bytes:
+            trafilatura.extract(data.decode("utf-8", errors="replace"), include_comments=False, fast=fast)
+        bare[mode] = time.process_time() - started
+    per_page = 1000 / len(pages)
+    print(f"\n{'stage':28} {'ms/page':>8}  share")
+    for name, seconds in [*spent.items(), ("other (pipeline glue)", whole - sum(spent.values()))]:
+        print(f"{name:28} {seconds * per_page:8.2f}  {seconds / whole:5.1%}")
+    print(f"{'whole pipeline':28} {whole * per_page:8.2f}")
+    for mode, seconds in bare.items():
+        print(f"{mode:28} {seconds * per_page:8.2f}  pipeline / this: {whole / seconds:.2f}")
+    return 0
 
 
 def compare(folder: Path, bare_output: Path, repeat: int) -> dict[str, float]:
