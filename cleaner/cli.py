@@ -310,7 +310,9 @@ def clean(
             raise typer.BadParameter("--jsonl IN needs -o OUT (- for stdout) and no PATH arguments")
         fields = Fields(html=html_field, text=text_field, url=url_field, id=id_field)
         quiet = quiet or output == STDIO
-        with _progress(quiet) as progress:
+        with contextlib.ExitStack() as stack:
+            manifest = stack.enter_context(_open_report(report)) if report else None
+            progress = stack.enter_context(_progress(quiet))
             summary = clean_jsonl(
                 jsonl,
                 output,
@@ -319,6 +321,7 @@ def clean(
                 jobs=jobs,
                 timeout=timeout,
                 strict=strict,
+                report=manifest,
                 on_outcome=_tracker(progress, "cleaning", "lines"),
                 mapper=_mapper(engine, address),
             )
