@@ -233,42 +233,41 @@ _IMPLIED_TAGS = frozenset({"html", "head", "body", "tbody", "p", "li", "tr", "td
 
 def _split(text: str, separator: str) -> list[str]:
     """``text`` split on ``separator`` where it stands outside literals and brackets."""
-    parts, depth, start, position = [], 0, 0, 0
-    while position < len(text):
-        char = text[position]
-        if char in "'\"":
-            position = text.find(char, position + 1)
-            if position < 0:
-                return [text]
-        elif char == "[":
-            depth += 1
-        elif char == "]":
-            depth -= 1
-        elif depth == 0 and text.startswith(separator, position):
+    structure = _structure(text)
+    if structure is None:
+        return [text]
+    parts, start = [], 0
+    for position, depth in structure:
+        if depth == 0 and position >= start and text.startswith(separator, position):
             parts.append(text[start:position])
             start = position + len(separator)
-            position = start
-            continue
-        position += 1
     return [*parts, text[start:]]
 
 
 def _predicates(branch: str) -> list[str]:
     """The contents of the outermost ``[...]`` of a path."""
-    found, depth, start, position = [], 0, 0, 0
-    while position < len(branch):
-        char = branch[position]
+    found, start = [], 0
+    for position, depth in _structure(branch) or ():
+        if depth == 1 and branch[position] == "[":
+            start = position + 1
+        elif depth == 1 and branch[position] == "]":
+            found.append(branch[start:position])
+    return found
+
+
+def _structure(text: str) -> list[tuple[int, int]] | None:
+    """(position, bracket depth) of each character of ``text`` outside literals, a bracket counted inside
+    the pair it makes; None when a literal is not closed."""
+    found, depth, position = [], 0, 0
+    while position < len(text):
+        char = text[position]
         if char in "'\"":
-            position = branch.find(char, position + 1)
+            position = text.find(char, position + 1)
             if position < 0:
-                return []
-        elif char == "[":
-            depth += 1
-            if depth == 1:
-                start = position + 1
-        elif char == "]":
-            depth -= 1
-            if depth == 0:
-                found.append(branch[start:position])
+                return None
+        else:
+            depth += char == "["
+            found.append((position, depth))
+            depth -= char == "]"
         position += 1
     return found
