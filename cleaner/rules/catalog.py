@@ -28,6 +28,8 @@ from cleaner.rules.toml import Phrases, load_phrases, load_toml_ruleset
 _CODE_DIGEST = hashlib.sha256(
     b"".join(Path(module.__file__).read_bytes() for module in (ftr_module, model_module, xpath_module))
 ).hexdigest()
+# the rule folders of a command-line run, for the process its workers are forked from (engines/warm.py)
+RULES_ENV = "CLEANER_PRELOAD_RULES"
 _KIND_ORDER = {"generic": 0, "global": 1, "platform": 2, "site": 3}  # from the least specific to the most
 
 
@@ -97,10 +99,10 @@ class Catalog:
         """The ftr file graby adds for a page carrying one of its fingerprints (a Blogger or WordPress
         generator, Medium, ippen.media, Substack): ``fingerprint.<host>.txt``, else its parent's wildcard file."""
         head_ends = html.find("</head>")
-        head = html[:head_ends] if head_ends > 0 else html
+        head_ends = head_ends if head_ends > 0 else len(html)
         for literal, pattern, host in FINGERPRINTS:
-            where = html if host == "fingerprint.ippen.media" else head  # a script; the others are <head> tags
-            if literal in where and pattern.search(where):
+            ends = len(html) if host == "fingerprint.ippen.media" else head_ends  # a script; the others are <head> tags
+            if html.find(literal, 0, ends) >= 0 and pattern.search(html, 0, ends):
                 return self._by_host.get(host) or self._by_host.get("." + host.split(".", 1)[1])
         return None
 
