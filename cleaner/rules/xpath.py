@@ -203,8 +203,9 @@ _CONJUNCT = re.compile(
 def required_strings(expression: str) -> tuple[str, ...]:
     """Strings one of which a page's source must hold for ``expression`` to select anything: for each branch
     of a union, the longest literal an attribute test of one of its steps requires (``[contains(@class,
-    'share')]``, ``[@id='comments']``); () when some branch requires none. Lets a rule be skipped on pages
-    that cannot match it, with a substring search instead of a walk of the tree."""
+    'share')]``, ``[@id='comments']``), else the attribute it ends in (``/@srcdoc``), else the element it starts
+    with; () when some branch requires none. Lets a rule be skipped on pages that cannot match it, with a
+    substring search instead of a walk of the tree."""
     branches = _split(expression, "|")
     found = []
     for branch in branches:
@@ -216,6 +217,9 @@ def required_strings(expression: str) -> tuple[str, ...]:
             for literal in [(match["contained"] or match["start"] or match["equal"])[1:-1]]
             if literal.strip() and not any(c in literal for c in "&<>")  # as written in the source
         ]
+        if not literals and (attribute := _LAST_ATTRIBUTE.search(branch)):  # //iframe/@srcdoc: "srcdoc"
+            found += [attribute[1].lower(), attribute[1].upper()]  # as written in the source
+            continue
         if not literals:
             step = _FIRST_STEP.match(branch)
             if step is None or step[1].lower() in _IMPLIED_TAGS:
@@ -226,6 +230,7 @@ def required_strings(expression: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+_LAST_ATTRIBUTE = re.compile(r"/@([A-Za-z_][\w.-]*)\s*$")
 _FIRST_STEP = re.compile(r"\s*//([A-Za-z][\w-]*)\s*(?:$|[/\[])")
 # elements an HTML parser adds when the source does not open them
 _IMPLIED_TAGS = frozenset({"html", "head", "body", "tbody", "p", "li", "tr", "td", "option"})
