@@ -3,7 +3,10 @@ starts with the extractor imported and the shipped rules loaded, instead of load
 
 import contextlib
 import os
+import sys
+import traceback
 from pathlib import Path
+from types import TracebackType
 
 import bs4.dammit  # noqa: F401  (decode's encoding detection)
 import chardetng_py  # noqa: F401
@@ -13,6 +16,20 @@ import trafilatura  # noqa: F401
 import cleaner.stages.pipeline  # noqa: F401
 from cleaner.errors import CleanerError
 from cleaner.rules import RULES_ENV, load_catalog
+
+
+def _quiet_when_pool_gone(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
+    """A worker forked while its pool was shutting down (its tasks all done) finds the pool's semaphore
+    already removed: it had nothing to do, so it ends without a traceback that would read as a failure."""
+    frames = traceback.extract_tb(trace)
+    if issubclass(kind, FileNotFoundError) and any(
+        f.name == "__setstate__" and f.filename.endswith("synchronize.py") for f in frames
+    ):
+        return
+    sys.__excepthook__(kind, error, trace)
+
+
+sys.excepthook = _quiet_when_pool_gone  # in the forkserver and the workers it forks, not in the parent
 
 # A broken rule file is the parent's to report: it loads the same files before any worker starts.
 with contextlib.suppress(CleanerError):
