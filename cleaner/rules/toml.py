@@ -22,6 +22,7 @@ from lxml import etree
 from cleaner.errors import RuleError, translated
 from cleaner.rules import xpath as xpaths
 from cleaner.rules.model import HtmlRule, RuleSet, RuleTest, SimpleSelector, TextRule
+from cleaner.rules.regexes import BoundedPattern, bounded
 from cleaner.sources.files import read_regular
 
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
@@ -71,9 +72,16 @@ def load_phrases(dirs: Iterable[Path]) -> Phrases:
     return Phrases({k: tuple(v) for k, v in classes.items()}, hasher.hexdigest(), tuple(sources))
 
 
-def load_toml_ruleset(path: Path, phrases: Phrases | None = None) -> RuleSet:
-    """Load and validate one TOML rule file; ``RuleError`` names the file, the key and the problem."""
+def load_toml_ruleset(path: Path, phrases: Phrases | None = None, *, vetted: Path | None = None) -> RuleSet:
+    """Load and validate one TOML rule file; ``RuleError`` names the file, the key and the problem.
+
+    Its patterns are checked for catastrophic backtracking and bounded by the time budget (rules/regexes.py),
+    unless they come whole from the ``vetted`` folder (the shipped rules, which the test suite probes)."""
     phrases = phrases or Phrases({}, "")
+    vetted_file = vetted is not None and path.resolve().is_relative_to(vetted.resolve())
+    vetted_phrases = vetted is not None and all(
+        source.resolve().is_relative_to(vetted.resolve()) for source, _, _ in phrases.sources
+    )
     data = _read_toml(path)
     _check_keys(data, {"name", "description", "match", "html", "text", "test"}, path, "")
     match = data.get("match", {})
@@ -96,18 +104,21 @@ def load_toml_ruleset(path: Path, phrases: Phrases | None = None) -> RuleSet:
 
     uses_phrases = False
 
-    def pattern(value: Any, key: str) -> tuple[re.Pattern[str], bool]:
+    def pattern(value: Any, key: str) -> tuple[re.Pattern[str] | BoundedPattern, bool]:
         nonlocal uses_phrases
         _expect(value, str, path, key)
         expanded, used = _expand(value, phrases, path, key)
         uses_phrases |= used
         try:
-            return _compile_pattern(expanded)
+            compiled, folded = _compile_pattern(expanded)
         except re.error:
             if used:
                 phrases.check()  # names the broken phrase, if it is one
             with translated(f"{path}: {key}", RuleError):
                 raise
+        if vetted_file and (vetted_phrases or not used):
+            return compiled, folded
+        return bounded(compiled.pattern, compiled.flags, f"{path}: {key}"), folded
 
     body_selector = _get(html, "body", str, path, "html", None)
     body = _compile_css(body_selector, path, "html.body") if body_selector else None
