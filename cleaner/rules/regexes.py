@@ -12,7 +12,8 @@ the rule.
 
 The check runs the pattern on lines built from its own parts, the way such traps are sprung: for each
 repetition, what comes before it, then its body repeated to about ``PROBE_CHARS`` characters, then a
-character that makes the match fail. A pattern that cannot search one of those lines in ``PROBE_SECONDS``
+character that makes the match fail (also after what follows the repetition, since an engine may first look for
+a literal the match needs). A pattern that cannot search one of those lines in ``PROBE_SECONDS``
 would not get through a long line of a real page either: it is refused, with its file and rule.
 """
 
@@ -99,35 +100,38 @@ def probe_lines(pattern: str, flags: int = 0) -> list[str]:
     except (re.error, RecursionError):
         return []
     lines: dict[str, None] = {}
-    for before, unit in _pumps(list(tree), ""):
+    for before, unit, after in _pumps(list(tree), "", ""):
+        repeated = before + unit * max(1, PROBE_CHARS // len(unit))
         for ending in _ENDINGS:
-            lines.setdefault(before + unit * max(1, PROBE_CHARS // len(unit)) + ending)
+            lines.setdefault(repeated + ending)
+        lines.setdefault(repeated + after + _ENDINGS[0])  # past an engine's check for a literal the match needs
         if len(lines) >= _MAX_PROBES:
             break
     return list(lines)[:_MAX_PROBES]
 
 
-def _pumps(items: Sequence[tuple[Any, Any]], prefix: str) -> Iterator[tuple[str, str]]:
-    """``(what leads to it, a unit its body matches)`` for each repetition, outermost first."""
+def _pumps(items: Sequence[tuple[Any, Any]], prefix: str, suffix: str) -> Iterator[tuple[str, str, str]]:
+    """``(what leads to it, a unit its body matches, what may follow)`` for each repetition, outermost first."""
     for index, (op, value) in enumerate(items):
         before = prefix + _sample(items[:index], full=False)
+        after = _sample(items[index + 1 :], full=False) + suffix
         if op in _REPEATS:
             _, high, body = value
             if high > 1:
                 for full in (False, True):  # (\w+\s?)+ is sprung by "a", (\s*\w)+ needs its optional part
                     unit = _sample(body, full=full)
                     if unit:
-                        yield before, unit
-            yield from _pumps(body, before)
+                        yield before, unit, after
+            yield from _pumps(body, before, after)
         elif op is sre.BRANCH:
             for branch in value[1]:
-                yield from _pumps(branch, before)
+                yield from _pumps(branch, before, after)
         elif op is sre.SUBPATTERN:
-            yield from _pumps(value[3], before)
+            yield from _pumps(value[3], before, after)
         elif op is sre.ATOMIC_GROUP:
-            yield from _pumps(value, before)
+            yield from _pumps(value, before, after)
         elif op in (sre.ASSERT, sre.ASSERT_NOT):
-            yield from _pumps(value[1], before)
+            yield from _pumps(value[1], before, after)
 
 
 def _sample(items: Sequence[tuple[Any, Any]], *, full: bool) -> str:
