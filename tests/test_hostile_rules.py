@@ -104,6 +104,22 @@ def test_a_catastrophic_rule_regex_is_refused_at_load_naming_its_file_and_rule(t
         assert result.returncode != 0 and re.search(where, said) and "Traceback" not in said, args
 
 
+@pytest.mark.parametrize(
+    ("pattern", "problem"),
+    [
+        ("^Share a{e}$", "write a literal { as \\{"),  # regex would match any one character there
+        ("^x{d<>$", "invalid regex for the regex engine"),  # re reads it as text; found by fuzzing the two engines
+    ],
+)
+def test_a_pattern_the_regex_engine_reads_otherwise_is_refused_at_load(
+    tmp_path: Path, pattern: str, problem: str
+) -> None:
+    folder = rule_folder(tmp_path, f"[[text.drop]]\nname = \"odd\"\npattern = '{pattern}'\n")
+    with pytest.raises(RuleError, match=r"hostile\.toml: text\.drop\[0\]\.pattern: ") as raised:
+        load_catalog((folder,))
+    assert problem in str(raised.value)
+
+
 def test_a_slow_rule_regex_is_stopped_by_the_budget_in_every_mode_and_thread(tmp_path: Path) -> None:
     folder = rule_folder(tmp_path, f"[[text.drop]]\nname = \"slow\"\npattern = '{QUADRATIC}'\n")
     dump = f"The town council met.\n{LONG_DIGITS}\n{LAST}\n"

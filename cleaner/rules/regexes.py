@@ -44,6 +44,8 @@ _CATEGORIES: dict[Any, Callable[[str], bool]] = {
     sre.CATEGORY_WORD: lambda char: char.isalnum() or char == "_",
     sre.CATEGORY_NOT_WORD: lambda char: not (char.isalnum() or char == "_"),
 }
+# regex's fuzzy-matching constraints ({e}, {i<=1}, {1<=e<=3,s}): to re, literal text
+_FUZZY = re.compile(r"(?<!\\)\{[^{}]*(?<![A-Za-z])[eisd](?![A-Za-z])[^{}]*\}")
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
 
 
@@ -69,7 +71,14 @@ class BoundedPattern:
 
 def bounded(expanded: str, flags: int, where: str) -> BoundedPattern:
     """``expanded`` (already compiled by ``re``: same syntax, same messages) on the ``regex`` engine, checked."""
-    compiled = regex.compile(expanded, flags | regex.VERSION0)
+    if _FUZZY.search(expanded):
+        raise RuleError(
+            where, "write a literal { as \\{: the regex engine user rules run on reads {e}, {e<=1}... as fuzzy matching"
+        )
+    try:
+        compiled = regex.compile(expanded, flags | regex.VERSION0)
+    except (regex.error, ValueError, OverflowError, RecursionError) as exc:  # what re accepts and regex does not
+        raise RuleError(where, f"invalid regex for the regex engine user rules run on: {exc}") from None
     slow = slow_line(expanded, flags, lambda line: compiled.search(line, timeout=PROBE_SECONDS))
     if slow is not None:
         shown = slow if len(slow) < 60 else f"{slow[:40]}…{slow[-12:]}"
