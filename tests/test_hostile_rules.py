@@ -133,7 +133,7 @@ def test_a_slow_rule_regex_is_stopped_by_the_budget_in_every_mode_and_thread(tmp
             stopped = _in_a_thread(lambda: clean_bytes(dump.encode(), options=options))
             assert isinstance(stopped, OverBudget)
             assert "hostile.toml: text.drop[0].pattern: this regex ran past the time budget" in str(stopped)
-        assert time.monotonic() - started < 5, where
+        assert time.monotonic() - started < 20, where  # unbounded: minutes; regex counts CPU time
     stdin = run_cli("clean", "-", "--rules", folder, "--timeout", "1", stdin=dump.encode(), timeout=30)
     assert stdin.returncode != 0 and "budget" in stdin.stderr_text and "Traceback" not in stdin.stderr_text
     (tmp_path / "dump.txt").write_text(dump)
