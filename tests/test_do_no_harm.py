@@ -137,3 +137,11 @@ def test_an_article_whose_container_is_marked_paywall_is_kept() -> None:
     html = news_page(f"<div class='article-body paywall-article'>{body()}</div>")
     result = clean_html(html, site_rules=False)
     assert_article_kept(result.text)
+
+
+def test_a_subheading_that_repeats_the_end_of_the_title_is_kept() -> None:
+    title = "Harbour budget approved: new quay walls, a ferry and more – what happens next"
+    html = news_page(body("<h2>What happens next</h2>"), title=title).replace(f"<h1>{title}</h1>", "")
+    result = clean_html(html, site_rules=False)
+    assert "What happens next" in result.text
+    assert_article_kept(result.text)
