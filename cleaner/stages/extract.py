@@ -5,9 +5,10 @@ trafilatura's mode was chosen by measurement on both development sets together (
 ``python bench/quality.py --modes``): ``auto`` runs the ``fast`` mode, which skips the fallback
 extractors, and runs them only when that text is a small share of the page's paragraph text: there
 ``fast`` has taken a teaser or a summary box for the article (three pages of 296 on the development
-sets, each then losing 80 to 90 % of the article), and the fallbacks find it; it runs them too when
-most of ``fast``'s text is in short lines (a menu taken for the article: one page of 296, where the
-fallbacks' text is the article) and keeps theirs if it has fewer; everywhere else the
+sets, each then losing 80 to 90 % of the article), and the fallbacks find it. Paragraphs of an <article>
+inside another are not counted: they are cards of other posts, which the fallbacks would add (one page).
+It runs them too when most of ``fast``'s text is in short lines (a menu taken for the article: one page
+of 296, where the fallbacks' text is the article) and keeps theirs if it has fewer. Everywhere else the
 fallbacks were slower and less precise. ``favor_recall`` is not the default because it loosens
 trafilatura's boilerplate filters for pages no rule covers. Its process-wide deduplication cache is kept
 off: it would make the output depend on the order in which documents are processed. Comments are left
@@ -46,6 +47,7 @@ _FALLBACK_BELOW = 0.3
 # "auto": above this share of its characters in short lines (menu items, not sentences), fast's text is a
 # page's navigation that fast took for the article; the fallbacks, which compare candidates, find it
 _MENU_ABOVE = 0.5
+_ARTICLES_ABOVE = etree.XPath("ancestor::article")
 _MENU_LINE = 30  # characters: a line shorter than this is a menu item or a label, whatever the language
 _HEADLINE_WITHIN = 3  # the headline, when trafilatura keeps it, is among the first blocks
 _TITLE_SEPARATORS = re.compile(r" (?:[|–—:»·-]|::) ")  # on whitespace-collapsed titles: linear
@@ -66,7 +68,7 @@ def extract_text(doc: Document, *, markdown: bool = False, mode: str = DEFAULT_E
         text = literal_text(doc.tree, markdown=markdown)
     elif mode == "auto":
         text = _trafilatura(doc, markdown, "fast")
-        if _visible_chars(text) < _FALLBACK_BELOW * sum(_visible_chars(p.text_content()) for p in doc.tree.iter("p")):
+        if _visible_chars(text) < _FALLBACK_BELOW * _paragraph_chars(doc.tree):
             fuller = _trafilatura(doc, markdown, "full")
             if _visible_chars(fuller) > _visible_chars(text):
                 text = fuller
@@ -101,6 +103,12 @@ def _trafilatura(doc: Document, markdown: bool, mode: str) -> str | None:
 
 def _visible_chars(text: str | None) -> int:
     return len("".join(text.split())) if text else 0
+
+
+def _paragraph_chars(tree: HtmlElement) -> int:
+    """Characters of the page's paragraphs, but for those of an <article> inside another: cards of other posts
+    (a "you may also like" list), whose text the fallbacks would add to the article."""
+    return sum(_visible_chars(p.text_content()) for p in tree.iter("p") if len(_ARTICLES_ABOVE(p)) < 2)
 
 
 def _menu_share(text: str | None) -> float:
