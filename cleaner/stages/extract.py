@@ -47,7 +47,7 @@ _FALLBACK_BELOW = 0.3
 # "auto": above this share of its characters in short lines (menu items, not sentences), fast's text is a
 # page's navigation that fast took for the article; the fallbacks, which compare candidates, find it
 _MENU_ABOVE = 0.5
-_ARTICLES_ABOVE = etree.XPath("ancestor::article")
+_NESTED_ARTICLE_PARAGRAPHS = etree.XPath("//article//article//p")
 _MENU_LINE = 30  # characters: a line shorter than this is a menu item or a label, whatever the language
 _HEADLINE_WITHIN = 3  # the headline, when trafilatura keeps it, is among the first blocks
 _TITLE_SEPARATORS = re.compile(r" (?:[|–—:»·-]|::) ")  # on whitespace-collapsed titles: linear
@@ -108,7 +108,8 @@ def _visible_chars(text: str | None) -> int:
 def _paragraph_chars(tree: HtmlElement) -> int:
     """Characters of the page's paragraphs, but for those of an <article> inside another: cards of other posts
     (a "you may also like" list), whose text the fallbacks would add to the article."""
-    return sum(_visible_chars(p.text_content()) for p in tree.iter("p") if len(_ARTICLES_ABOVE(p)) < 2)
+    everywhere = sum(_visible_chars(p.text_content()) for p in tree.iter("p"))
+    return everywhere - sum(_visible_chars(p.text_content()) for p in _NESTED_ARTICLE_PARAGRAPHS(tree))
 
 
 def _menu_share(text: str | None) -> float:
