@@ -107,13 +107,9 @@ class Catalog:
     def headers_for(self, host: str | None) -> dict[str, str]:
         """What the ftr files of ``host`` ask to send with its requests (``http_header(user-agent): ...``):
         global.txt's, then the site's over them, as graby merges them."""
-        site = self.site_configs(host)
+        site = [r for r in self.for_host(host) if r.ftr]
         everywhere = [r for r in self.specific if r.ftr and r.everywhere] if all(r.autodetect for r in site) else []
         return {name: value for r in [*everywhere, *site] for name, value in r.headers}
-
-    def site_configs(self, host: str | None) -> list[RuleSet]:
-        """The ftr file graby would pick for ``host`` (``for_host``), as a list of none or one."""
-        return [r for r in self.for_host(host) if r.ftr]
 
     @cached_property
     def _all_notices(self) -> tuple[Notice, ...]:
