@@ -11,9 +11,15 @@ import os
 import sys
 
 _STATE_NAME = ".cleaner-state.sqlite"  # engines.state.STATE_NAME, without importing it here
+_RULES_ENV = "CLEANER_PRELOAD_RULES"  # rules.RULES_ENV
 
 
 def main() -> None:
+    # the --rules folders, loaded once by the process workers are forked from (engines/warm.py)
+    rules = [value for flag, value in zip(sys.argv, sys.argv[1:], strict=False) if flag == "--rules"]
+    rules += [arg.removeprefix("--rules=") for arg in sys.argv if arg.startswith("--rules=")]
+    if rules:
+        os.environ[_RULES_ENV] = os.pathsep.join(rules)
     folders = [arg for arg in sys.argv[2:] if not arg.startswith("-") and os.path.isdir(arg)]
     if sys.argv[1:2] == ["clean"] and any(not os.path.exists(os.path.join(f, _STATE_NAME)) for f in folders):
         from cleaner.engines.workers import prestart

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import io
 import ipaddress
 import json
@@ -29,7 +30,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColum
 from rich.text import Text
 
 from cleaner.config import apply, find_config
-from cleaner.engines.batch import DEFAULT_TIMEOUT
+from cleaner.engines.batch import DEFAULT_TIMEOUT, Summary
 from cleaner.engines.batch import clean as clean_paths
 from cleaner.engines.jsonl import STDIO, Fields, clean_jsonl
 from cleaner.errors import (
@@ -267,7 +268,9 @@ def clean(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="With --jsonl or --warc: where to write (.jsonl, .jsonl.gz, .parquet; - for stdout)."
+            "--output",
+            "-o",
+            help="One dataset of all pages: .jsonl, .jsonl.gz, .parquet; - for stdout (needed with --jsonl, --warc).",
         ),
     ] = None,
     engine: Annotated[Engine, typer.Option(help="Where pages are cleaned: local processes, or a Ray cluster.")] = (
@@ -297,7 +300,7 @@ def clean(
         typer.Option(metavar="GLOB", help="Leave out files and folders whose name or path matches (repeatable)."),
     ] = None,
 ) -> None:
-    """Clean files and folders, writing <name>.clean.txt next to each raw file; or a JSON-lines stream."""
+    """Clean files and folders, writing <name>.clean.txt next to each raw file or rows of one dataset (-o OUT)."""
     options = _clean_options(site_rules, rules, output_format, site, extraction, keep_threshold, scorer_model, language)
     summary_line = load_catalog(options.rules_dirs).summary(options.rules_dirs)
     if not quiet and summary_line:
@@ -307,7 +310,9 @@ def clean(
             raise typer.BadParameter("--jsonl IN needs -o OUT (- for stdout) and no PATH arguments")
         fields = Fields(html=html_field, text=text_field, url=url_field, id=id_field)
         quiet = quiet or output == STDIO
-        with _progress(quiet) as progress:
+        with contextlib.ExitStack() as stack:
+            manifest = stack.enter_context(_open_report(report)) if report else None
+            progress = stack.enter_context(_progress(quiet))
             summary = clean_jsonl(
                 jsonl,
                 output,
@@ -316,6 +321,7 @@ def clean(
                 jobs=jobs,
                 timeout=timeout,
                 strict=strict,
+                report=manifest,
                 on_outcome=_tracker(progress, "cleaning", "lines"),
                 mapper=_mapper(engine, address),
             )
@@ -325,9 +331,11 @@ def clean(
         _clean_warc(warc, output, options, paths, jobs, timeout, report, quiet, _mapper(engine, address))
     if not paths:
         raise typer.BadParameter("give files or folders to clean, - for stdin, or --jsonl IN -o OUT")
+    run = _files_engine(output, force, output_dir)
+    quiet = quiet or output == STDIO
     if paths == [STDIO]:
         options = dataclasses.replace(options, time_budget=timeout)
-        raise typer.Exit(_clean_stdin(url, options, report))
+        raise typer.Exit(_clean_stdin(url, options, report, output))
     if output_dir is not None and len(paths) > 1:
         raise typer.BadParameter("give one folder (or file) with --output-dir", param_hint="--output-dir")
     selection = Selection(hidden=hidden, include=tuple(include or ()), exclude=tuple(exclude or ()))
@@ -335,17 +343,15 @@ def clean(
         manifest = stack.enter_context(_open_report(report)) if report else None
         progress = stack.enter_context(_progress(quiet))
         on_outcome = _tracker(progress, "cleaning", "files", lambda: _count_inputs(paths, selection))
-        summary = clean_paths(
+        summary = run(
             paths,
-            options,
+            options=options,
             url=url,
             jobs=jobs,
-            force=force,
             timeout=timeout,
             report=manifest,
             on_outcome=on_outcome,
             mapper=_mapper(engine, address),
-            output_dir=output_dir,
             selection=selection,
         )
     health = rule_health_lines(summary.applied, summary.fired, options.rules_dirs) if report is not None else []
@@ -353,11 +359,15 @@ def clean(
     raise typer.Exit(summary.exit_code)
 
 
-def _clean_stdin(url: str | None, options: Options, report: Path | None) -> int:
-    """Clean standard input to standard output, in this process; the exit code is a batch's of one input."""
-    from cleaner.engines.batch import Outcome, Summary, result_outcome
+def _clean_stdin(url: str | None, options: Options, report: Path | None, output: Path | None = None) -> int:
+    """Clean standard input to standard output (or to one row of ``output``), in this process; the exit code
+    is a batch's of one input."""
+    from cleaner.engines.batch import Outcome, result_outcome
+    from cleaner.engines.records import outcome_and_row
+    from cleaner.sinks.record import open_sink
     from cleaner.stages.pipeline import clean_bytes  # the extractor loads in this process only for stdin
 
+    row = None
     try:
         result = clean_bytes(sys.stdin.buffer.read(), url=url, options=options)
     except CleanerError as exc:
@@ -366,9 +376,16 @@ def _clean_stdin(url: str | None, options: Options, report: Path | None) -> int:
     else:
         for error in result.rule_errors:
             _stderr.print(f"warning: {error}", markup=False)
-        outcome = result_outcome(STDIN_NAME, result, "<stdout>")
-        if result.text:
-            sys.stdout.write(render(result, options.output_format))
+        if output is not None:
+            outcome, row = outcome_and_row(STDIN_NAME, result)
+        else:
+            outcome = result_outcome(STDIN_NAME, result, "<stdout>")
+            if result.text:
+                sys.stdout.write(render(result, options.output_format))
+    if output is not None:  # written even with no row: an empty dataset, as for a folder with no text
+        with open_sink(output) as write:
+            if row is not None:
+                write(row)
     if report is not None:
         write_atomic(report, json.dumps(outcome.manifest(), ensure_ascii=False) + "\n")
     if outcome.problem():
@@ -390,14 +407,10 @@ def _clean_warc(
     mapper: Callable[..., Any],
 ) -> None:
     from cleaner.engines.warc import clean_warc
-    from cleaner.sinks.record import check_sink
 
     if output is None or paths:
         raise typer.BadParameter("--warc FILE needs -o OUT (.jsonl, .jsonl.gz, .parquet; - for stdout) and no PATH")
-    try:
-        check_sink(output)
-    except CleanerError as exc:
-        raise typer.BadParameter(str(exc)) from None
+    _check_output(output)
     quiet = quiet or output == STDIO
     with contextlib.ExitStack() as stack:
         manifest = stack.enter_context(report.open("w", encoding="utf-8")) if report else None
@@ -408,6 +421,28 @@ def _clean_warc(
         )
     _summarise(quiet, summary.line())
     raise typer.Exit(summary.exit_code)
+
+
+def _files_engine(output: Path | None, force: bool, output_dir: Path | None) -> Callable[..., Summary]:
+    """What cleans files and folders: a batch writing next to each file (or in ``output_dir``), or, with
+    ``-o OUT``, one dataset of rows (``engines/records.py``)."""
+    if output is None:
+        return functools.partial(clean_paths, force=force, output_dir=output_dir)
+    if output_dir is not None:
+        raise typer.BadParameter("give -o OUT or --output-dir DIR, not both", param_hint="--output")
+    from cleaner.engines.records import clean_into
+
+    _check_output(output)
+    return functools.partial(clean_into, target=output)
+
+
+def _check_output(output: Path) -> None:
+    from cleaner.sinks.record import check_sink
+
+    try:
+        check_sink(output)
+    except CleanerError as exc:
+        raise typer.BadParameter(str(exc)) from None
 
 
 def _mapper(engine: Engine, address: str | None) -> Callable[..., Any]:

@@ -95,6 +95,7 @@ class Document:
     encoding: str | None = None
     encoding_source: str | None = None  # bom, http-header, meta, utf-8, detected
     tree: HtmlElement | None = None
+    rewritten_html: str = ""  # what ``tree`` was parsed from when ftr find/replace rewrote ``content``
     title: str | None = None
     author: str | None = None  # several authors joined with ", "
     date: str | None = None  # the publication date, ISO 8601

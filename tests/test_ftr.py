@@ -185,7 +185,7 @@ def test_odd_lines_become_notices_and_the_rest_of_the_file_still_counts(tmp_path
 def test_warnings_are_listed_once_per_run_and_are_not_fatal(tmp_path: Path) -> None:
     rules = tmp_path / "ftr"
     for host in ("one.example", "two.example", "three.example"):
-        write(rules, f"{host}.txt", "body: //article\nsingle_page_link: //a[@class='all']\nstrp: //aside\n")
+        write(rules, f"{host}.txt", "body: //article\nautodetect_next_page: yes\nstrp: //aside\n")
     write(rules, "notes.txt", "personal notes, not a site config\n")
     pages = tmp_path / "pages"
     for n in range(3):
@@ -204,8 +204,8 @@ def test_warnings_are_listed_once_per_run_and_are_not_fatal(tmp_path: Path) -> N
         f"(3 files, first {rules / 'one.example.txt'}:3)",
         f"warning: {rules / 'notes.txt'}: not an ftr site config: named neither after a host (example.com.txt) "
         "nor global.txt; ignored",
-        "warning: ftr directive 'single_page_link' has no effect here: multi-page articles are not followed "
-        f"(3 files, first {rules / 'one.example.txt'}:2)",
+        "warning: ftr directive 'autodetect_next_page' has no effect here: multi-page articles are followed by "
+        f"single_page_link and next_page_link only (3 files, first {rules / 'one.example.txt'}:2)",
     ]
 
 

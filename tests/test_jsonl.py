@@ -66,6 +66,25 @@ def test_malformed_lines_are_reported_with_their_number_and_skipped(tmp_path: Pa
     assert [row.get("doc", row.get("line")) for row in out] == ["d0", 2, "d1", 4, 5, "d2"]  # each line in its place
 
 
+def test_report_has_a_line_per_input_line_as_a_batch_has_per_file(tmp_path: Path) -> None:
+    first, second, third = records(3)
+    write_jsonl(tmp_path / "in.jsonl", [first, "{not json", second, third])
+    report = tmp_path / "report.jsonl"
+    result = run_cli("clean", "--jsonl", tmp_path / "in.jsonl", "-o", tmp_path / "o.jsonl", "--report", report, *FIELDS)
+    assert result.returncode == 0, result.stderr_text
+    lines = [json.loads(line) for line in report.read_text().splitlines()]
+    malformed = f"{tmp_path / 'in.jsonl'}:2"
+    assert [(line["path"], line["status"]) for line in lines] == [
+        ("d0", "cleaned"),
+        (malformed, "skipped"),
+        ("d1", "cleaned"),
+        ("d2", "cleaned"),
+    ]
+    page = lines[0]
+    assert page["rules"] == ["default", "blogger"] and page["language"] == "en" and page["date"] is not None
+    assert page["extracted_chars"] >= page["chars_out"] > 0 and page["collapsed"] is False
+
+
 def test_strict_stops_at_the_first_malformed_line_and_leaves_no_output(tmp_path: Path) -> None:
     first, second, third = records(3)
     write_jsonl(tmp_path / "in.jsonl", [first, second, "{broken", third])

@@ -83,11 +83,36 @@ def test_conflicting_dates_give_the_publication_date() -> None:
     assert clean_html(page(head, paragraphs=text), url="https://harbourpost.example/channel").date == "2024-03-05"
 
 
+def test_the_publication_date_wins_over_a_modification_date_in_the_meta_tags() -> None:
+    # As a CMS with an SEO plugin writes it: the meta tags state only the update (htmldate takes it, for want of
+    # a publication tag there), the JSON-LD graph states both.
+    graph = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "WebSite", "name": "The Harbour Post", "url": "https://harbourpost.example/"},
+            {"@type": "WebPage", "url": URL, "datePublished": "2024-03-05T09:30:00+00:00"},
+            {**ARTICLE, "datePublished": "2024-03-05T09:30:00+00:00", "dateModified": "2024-06-01T10:00:00+00:00"},
+        ],
+    }
+    head = (
+        "<meta property='og:type' content='article'>"
+        "<meta property='og:updated_time' content='2024-06-01T10:00:00+00:00'>"
+        "<meta property='article:modified_time' content='2024-06-01T10:00:00+00:00'>" + json_ld(graph)
+    )
+    byline = "<p class='post-meta'>Updated <time class='updated' datetime='2024-06-01'>1 June 2024</time></p>"
+    result = clean_html(page(head, byline=byline), url=URL)
+    assert result.date == "2024-03-05T09:30:00+00:00"
+
+    only_updated = head.replace(json_ld(graph), "")  # no publication date anywhere: the update is all there is
+    assert clean_html(page(only_updated), url=URL).date == "2024-06-01"
+
+
 def test_implausible_dates_are_null_and_an_old_date_the_page_states_is_kept() -> None:
     future = (date.today() + timedelta(days=30)).isoformat()
     cases = {
         future: None,  # more than a day ahead
         "1403-01-15": None,  # a Solar Hijri date written like an ISO one
+        "2567-03-05T09:30:00+07:00": None,  # a Thai (Buddhist era) year: centuries ahead
         "not a date at all": None,
         "1985-06-01T12:00:00Z": "1985-06-01T12:00:00+00:00",  # an archive page: before 1990, but the page states it
     }
@@ -109,6 +134,12 @@ def test_a_byline_of_fifty_names_urls_and_e_mail_addresses_are_cleaned() -> None
         {"@type": "Person", "name": "Piet Claes (piet@harbourpost.example)"},
     ]
     assert clean_html(page(json_ld({**ARTICLE, "author": odd})), url=URL).author == "Piet Claes"
+    names = ", ".join(f"Reporter Number{n}" for n in range(50))
+    byline = f"<p class='byline'>By {names}</p>"
+    plain = clean_html(page(byline=byline), url=URL)  # too long to be a byline: no author rather than a list
+    in_meta = clean_html(page(f"<meta name='author' content='{names}'>", byline=byline), url=URL)
+    assert plain.author is None and in_meta.author.count(",") == 9 and in_meta.text == plain.text
+
     only_a_url = {**ARTICLE, "author": "https://harbourpost.example/staff/ana"}
     assert clean_html(page(json_ld(only_a_url)), url=URL).author is None
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from cleaner.document import Document
-from cleaner.engines.batch import DEFAULT_TIMEOUT, Outcome, Summary
+from cleaner.engines.batch import DEFAULT_TIMEOUT, Outcome, Summary, result_outcome
 from cleaner.engines.workers import Failure, Mapper, Ready, default_jobs, ordered_map, prestart
 from cleaner.errors import CleanerError, InputError
 from cleaner.options import Options
@@ -66,10 +66,12 @@ def clean_jsonl(
     jobs: int | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
     strict: bool = False,
+    report: IO[str] | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
     mapper: Mapper = ordered_map,
 ) -> Summary:
-    """Clean every page of a JSON-lines file (``-``: stdin) into another (``-``: stdout), keeping order."""
+    """Clean every page of a JSON-lines file (``-``: stdin) into another (``-``: stdout), keeping order;
+    ``report`` receives one manifest line per input line, as for files."""
     options = options or Options()
     fields = fields or Fields()
     prestart()
@@ -77,7 +79,7 @@ def clean_jsonl(
     summary = Summary(unit="lines")
     started = time.monotonic()
     with _reader(source) as lines, open_jsonl(target) as out:
-        tasks = _parse(lines, str(source), fields, strict, summary, on_outcome)
+        tasks = _parse(lines, str(source), fields, strict)
         results = mapper(
             _clean_line,
             tasks,
@@ -88,17 +90,21 @@ def clean_jsonl(
         )
         with contextlib.closing(results):
             for line, result in results:
-                if isinstance(line, Ready):  # reported by the reader; its outcome is already counted
-                    out.write(json_line(result) + "\n")
-                    continue
-                added, outcome = _merge(line, result)
-                line.record[fields.output] = added
-                try:
-                    out.write(json_line(line.record) + "\n")
-                except (RecursionError, ValueError) as exc:
-                    outcome = dataclasses.replace(outcome, status="failed", reason=f"cannot write this record: {exc}")
-                    out.write(json_line(_rejected(line.number, outcome.status, outcome.reason, fields)) + "\n")
+                if isinstance(line, Ready):  # a line the reader rejected: its place holder and outcome
+                    rejected, outcome = result
+                    out.write(json_line(rejected) + "\n")
+                else:
+                    added, outcome = _merge(line, result)
+                    line.record[fields.output] = added
+                    try:
+                        out.write(json_line(line.record) + "\n")
+                    except (RecursionError, ValueError) as exc:
+                        reason = f"cannot write this record: {exc}"
+                        outcome = dataclasses.replace(outcome, status="failed", reason=reason)
+                        out.write(json_line(_rejected(line.number, outcome.status, reason, fields)) + "\n")
                 summary.add(outcome)
+                if report is not None:
+                    report.write(json.dumps(outcome.manifest(), ensure_ascii=False) + "\n")
                 if on_outcome is not None:
                     on_outcome(outcome)
     summary.elapsed = time.monotonic() - started
@@ -110,15 +116,9 @@ def _parse(
     name: str,
     fields: Fields,
     strict: bool,
-    summary: Summary,
-    on_outcome: Callable[[Outcome], None] | None,
 ) -> Iterator[_Line | Ready]:
     def rejected(number: int, status: str, reason: str) -> Ready:
-        outcome = Outcome(f"{name}:{number}", status, reason=reason)
-        summary.add(outcome)
-        if on_outcome is not None:
-            on_outcome(outcome)
-        return Ready(_rejected(number, status, reason, fields))
+        return Ready((_rejected(number, status, reason, fields), Outcome(f"{name}:{number}", status, reason=reason)))
 
     for number, raw in enumerate(lines, start=1):
         if isinstance(raw, _Unreadable):
@@ -157,22 +157,13 @@ def _rejected(number: int, status: str, reason: str, fields: Fields) -> dict[str
     return {"line": number, fields.output: {"status": status, "reason": reason, "text": ""}}
 
 
-def _merge(line: _Line, result: dict[str, Any] | Failure) -> tuple[dict[str, Any], Outcome]:
+def _merge(line: _Line, result: tuple[dict[str, Any], Outcome] | dict[str, Any] | Failure) -> tuple[dict, Outcome]:
+    """The object added to the line, and the line's outcome (``result_outcome``'s for a cleaned page)."""
+    if isinstance(result, tuple):
+        return result
     if isinstance(result, Failure):
         result = {"status": "failed", "reason": result.reason, "text": ""}
-    outcome = Outcome(
-        line.label,
-        result["status"],
-        reason=result.get("reason"),
-        chars_in=result.get("chars_in", 0),
-        chars_out=len(result.get("text", "")),
-        site=result.get("site"),
-        date=result.get("date"),
-        language=result.get("language"),
-        rules=tuple(result.get("rules", ())),
-        fired=result.get("fired", {}),
-    )
-    return result, outcome
+    return result, Outcome(line.label, result["status"], reason=result["reason"])
 
 
 # Worker side ------------------------------------------------------------------------------------------
@@ -186,7 +177,7 @@ def _start_worker(options: Options, fields: Fields) -> None:
     load_catalog(options.rules_dirs)
 
 
-def _clean_line(line: _Line) -> dict[str, Any]:
+def _clean_line(line: _Line) -> tuple[dict[str, Any], Outcome] | dict[str, Any]:
     from cleaner.stages.pipeline import process  # in workers only: the parent never loads the extractor
 
     options, fields = _worker
@@ -218,7 +209,7 @@ def _clean_line(line: _Line) -> dict[str, Any]:
     }
     if options.output_format == "json":
         added["removed"] = [{"rule": r.rule, "stage": r.stage, "text": r.text} for r in result.removed]
-    return added
+    return added, result_outcome(line.label, result, None)
 
 
 # Streams ----------------------------------------------------------------------------------------------

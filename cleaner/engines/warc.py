@@ -11,21 +11,18 @@ corrupt file, broken HTTP headers) fails what it hit: the run goes on with the n
 
 from __future__ import annotations
 
-import contextlib
-import json
-import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
+from cleaner.document import Document
 from cleaner.engines.batch import DEFAULT_TIMEOUT, Outcome, Summary
-from cleaner.engines.workers import Failure, Mapper, Ready, default_jobs, ordered_map, prestart
-from cleaner.errors import CleanerError, InputError, ReadError
+from cleaner.engines.records import Done, clean_row, write_rows
+from cleaner.engines.workers import Mapper, Ready, ordered_map, prestart
 from cleaner.options import Options
 from cleaner.rules import load_catalog
-from cleaner.sinks.record import open_sink, record_of
 from cleaner.sources.files import document_from_bytes
 from cleaner.sources.warc import Damage, PassedOver, Refused, WarcPage, page_body, read_warc
 
@@ -61,28 +58,19 @@ def clean_warc(
     prestart()
     load_catalog(options.rules_dirs)  # a bad rule file stops the run before anything is read
     summary = WarcSummary(unit="pages")
-    started = time.monotonic()
-    with open_sink(target) as write:
-        results = mapper(
-            _clean_page,
-            _tasks(paths, options, summary),
-            jobs=jobs or default_jobs(),
-            timeout=timeout,
-            initializer=_start_worker,
-            initargs=(options,),
-        )
-        with contextlib.closing(results):
-            for task, result in results:
-                outcome, record = (result, None) if isinstance(result, Outcome) else _done(task, result)
-                if record is not None:
-                    write(record)
-                summary.add(outcome)
-                if report is not None:
-                    report.write(json.dumps(outcome.manifest(), ensure_ascii=False) + "\n")
-                if on_outcome is not None:
-                    on_outcome(outcome)
-    summary.elapsed = time.monotonic() - started
-    return summary
+    tasks = _tasks(paths, options, summary)
+    return write_rows(
+        tasks,
+        target,
+        _clean_page,
+        (options, None),
+        summary,
+        jobs=jobs,
+        timeout=timeout,
+        report=report,
+        on_outcome=on_outcome,
+        mapper=mapper,
+    )
 
 
 def _tasks(paths: Iterable[Path], options: Options, summary: WarcSummary) -> Iterator[WarcPage | Ready]:
@@ -98,51 +86,16 @@ def _tasks(paths: Iterable[Path], options: Options, summary: WarcSummary) -> Ite
                 yield Ready(Outcome(item.where, "failed", reason=item.problem))
 
 
-def _done(page: WarcPage, result: tuple[Outcome, dict[str, Any] | None] | Failure) -> tuple[Outcome, Any]:
-    if isinstance(result, Failure):
-        return Outcome(page.where, "failed", reason=result.reason), None
-    return result
-
-
 # Worker side ------------------------------------------------------------------------------------------
 
-_worker_options = Options()
 
-
-def _start_worker(options: Options) -> None:
-    global _worker_options
-    _worker_options = options
-    load_catalog(options.rules_dirs)
-
-
-def _clean_page(page: WarcPage) -> tuple[Outcome, dict[str, Any] | None]:
+def _clean_page(page: WarcPage) -> Done:
     """Clean one page in a worker: its outcome, and its row when text is left."""
-    from cleaner.stages.pipeline import process  # in workers only: the parent never loads the extractor
 
-    try:
+    def read(options: Options) -> Document:
         doc = document_from_bytes(page_body(page), page.where, kind=page.kind, url=page.url)
         doc.declared_charset = page.charset
-        result = process(doc, _worker_options).result()
-    except ReadError as exc:
-        return Outcome(page.where, "failed", reason=exc.problem), None
-    except InputError as exc:
-        return Outcome(page.where, "skipped", reason=exc.problem), None
-    except CleanerError as exc:
-        return Outcome(page.where, "failed", reason=str(exc)), None
-    outcome = Outcome(
-        page.where,
-        result.status,
-        reason=result.reason,
-        chars_in=result.chars_in,
-        chars_out=len(result.text),
-        extracted_chars=result.extracted_chars,
-        site=result.site,
-        date=result.date,
-        language=result.language,
-        rules=result.rules,
-        fired=dict(Counter(r.rule for r in result.removed)),
-    )
-    if not result.text:
-        return outcome, None
+        return doc
+
     warc = {"file": page.file, "offset": page.offset}
-    return outcome, record_of(result, id=page.id, url=page.url, date=page.date, warc=warc)
+    return clean_row(page.where, read, id=page.id, url=page.url, date=page.date, warc=warc)

@@ -2,6 +2,8 @@
 starts with the extractor imported and the shipped rules loaded, instead of loading them itself."""
 
 import contextlib
+import os
+from pathlib import Path
 
 import bs4.dammit  # noqa: F401  (decode's encoding detection)
 import chardetng_py  # noqa: F401
@@ -10,8 +12,11 @@ import trafilatura  # noqa: F401
 
 import cleaner.stages.pipeline  # noqa: F401
 from cleaner.errors import CleanerError
-from cleaner.rules import load_catalog
+from cleaner.rules import RULES_ENV, load_catalog
 
 # A broken rule file is the parent's to report: it loads the same files before any worker starts.
 with contextlib.suppress(CleanerError):
     load_catalog(())
+    # the run's own folders (--rules, named by __main__): its workers then never read them again
+    if folders := os.environ.get(RULES_ENV):
+        load_catalog(tuple(Path(folder) for folder in folders.split(os.pathsep)))

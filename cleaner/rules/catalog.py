@@ -28,6 +28,8 @@ from cleaner.rules.toml import Phrases, load_phrases, load_toml_ruleset
 _CODE_DIGEST = hashlib.sha256(
     b"".join(Path(module.__file__).read_bytes() for module in (ftr_module, model_module, xpath_module))
 ).hexdigest()
+# the rule folders of a command-line run, for the process its workers are forked from (engines/warm.py)
+RULES_ENV = "CLEANER_PRELOAD_RULES"
 _KIND_ORDER = {"generic": 0, "global": 1, "platform": 2, "site": 3}  # from the least specific to the most
 
 
@@ -97,19 +99,23 @@ class Catalog:
         """The ftr file graby adds for a page carrying one of its fingerprints (a Blogger or WordPress
         generator, Medium, ippen.media, Substack): ``fingerprint.<host>.txt``, else its parent's wildcard file."""
         head_ends = html.find("</head>")
-        head = html[:head_ends] if head_ends > 0 else html
+        head_ends = head_ends if head_ends > 0 else len(html)
         for literal, pattern, host in FINGERPRINTS:
-            where = html if host == "fingerprint.ippen.media" else head  # a script; the others are <head> tags
-            if literal in where and pattern.search(where):
+            ends = len(html) if host == "fingerprint.ippen.media" else head_ends  # a script; the others are <head> tags
+            if html.find(literal, 0, ends) >= 0 and pattern.search(html, 0, ends):
                 return self._by_host.get(host) or self._by_host.get("." + host.split(".", 1)[1])
         return None
 
     def headers_for(self, host: str | None) -> dict[str, str]:
         """What the ftr files of ``host`` ask to send with its requests (``http_header(user-agent): ...``):
         global.txt's, then the site's over them, as graby merges them."""
-        site = [r for r in self.for_host(host) if r.ftr]
+        site = self.site_configs(host)
         everywhere = [r for r in self.specific if r.ftr and r.everywhere] if all(r.autodetect for r in site) else []
         return {name: value for r in [*everywhere, *site] for name, value in r.headers}
+
+    def site_configs(self, host: str | None) -> list[RuleSet]:
+        """The ftr file graby would pick for ``host`` (``for_host``), as a list of none or one."""
+        return [r for r in self.for_host(host) if r.ftr]
 
     @cached_property
     def _all_notices(self) -> tuple[Notice, ...]:

@@ -93,14 +93,12 @@ _ID_OR_CLASS = xpaths.Expression(
 _IMAGE_SRC = xpaths.Expression("//img[contains(@src, $needle)]")
 _HEADERS = ("user-agent", "referer", "cookie", "accept")  # the request headers graby lets a file set
 
-_MULTI_PAGE = "multi-page articles are not followed"
+_MULTI_PAGE = "multi-page articles are followed by single_page_link and next_page_link only"
 _LOGIN = "logging in to sites is not supported"
 _NO_EFFECT = {  # directives Full-Text RSS or graby know that do nothing here, and why
     "tidy": "pages are parsed by lxml, never tidied",
     "parser": "pages are always parsed by lxml",
-    "single_page_link": _MULTI_PAGE,
     "single_page_link_in_feed": _MULTI_PAGE,
-    "next_page_link": _MULTI_PAGE,
     "if_page_contains": _MULTI_PAGE,
     "autodetect_next_page": _MULTI_PAGE,
     "requires_login": _LOGIN,
@@ -121,7 +119,8 @@ _NO_EFFECT = {  # directives Full-Text RSS or graby know that do nothing here, a
     "footnotes": "footnotes are kept where the page has them",
 }
 _WITH_ARGUMENT = frozenset({"replace_string", "http_header", "move_into", "wrap_in"})
-_XPATH_DIRECTIVES = ("body", "title", "author", "date", "strip", "strip_attr")
+_LINK_DIRECTIVES = ("single_page_link", "next_page_link")  # read by the fetcher (sources/fetch/pages.py)
+_XPATH_DIRECTIVES = ("body", "title", "author", "date", *_LINK_DIRECTIVES, "strip", "strip_attr")
 _SWITCHES = ("prune", "autodetect_on_failure")
 _DIRECTIVES = (
     *_XPATH_DIRECTIVES,
@@ -171,7 +170,7 @@ class _Reading:
 
     path: Path
     xpaths: dict[str, list[xpaths.Expression]] = field(
-        default_factory=lambda: {d: [] for d in ("body", "title", "author", "date")}
+        default_factory=lambda: {d: [] for d in ("body", "title", "author", "date", *_LINK_DIRECTIVES)}
     )
     html_rules: list[HtmlRule] = field(default_factory=list)
     switches: dict[str, bool] = field(default_factory=dict)
@@ -323,6 +322,8 @@ class _Reading:
             ftr=True,
             autodetect=self.switches.get("autodetect_on_failure", True),
             headers=tuple(self.headers.items()),
+            single_page_link=tuple(self.xpaths["single_page_link"]),
+            next_page_link=tuple(self.xpaths["next_page_link"]),
         )
 
 

@@ -117,6 +117,8 @@ class RuleSet:
     ftr: bool = False  # an ftr site config: applied with graby's order and semantics (rules/README.md)
     autodetect: bool = True  # ftr autodetect_on_failure: when off, global.txt and fingerprint files do not apply
     headers: tuple[tuple[str, str], ...] = ()  # ftr http_header(name): sent when fetching this site's pages
+    single_page_link: tuple[etree.XPath | Expression, ...] = ()  # ftr: the link to the whole article on one page
+    next_page_link: tuple[etree.XPath | Expression, ...] = ()  # ftr: the link to the article's next page
 
     @property
     def kind(self) -> str:

@@ -203,8 +203,9 @@ _CONJUNCT = re.compile(
 def required_strings(expression: str) -> tuple[str, ...]:
     """Strings one of which a page's source must hold for ``expression`` to select anything: for each branch
     of a union, the longest literal an attribute test of one of its steps requires (``[contains(@class,
-    'share')]``, ``[@id='comments']``); () when some branch requires none. Lets a rule be skipped on pages
-    that cannot match it, with a substring search instead of a walk of the tree."""
+    'share')]``, ``[@id='comments']``), else the attribute it ends in (``/@srcdoc``), else the element it starts
+    with; () when some branch requires none. Lets a rule be skipped on pages that cannot match it, with a
+    substring search instead of a walk of the tree."""
     branches = _split(expression, "|")
     found = []
     for branch in branches:
@@ -216,6 +217,9 @@ def required_strings(expression: str) -> tuple[str, ...]:
             for literal in [(match["contained"] or match["start"] or match["equal"])[1:-1]]
             if literal.strip() and not any(c in literal for c in "&<>")  # as written in the source
         ]
+        if not literals and (attribute := _LAST_ATTRIBUTE.search(branch)):  # //iframe/@srcdoc: "srcdoc"
+            found += [attribute[1].lower(), attribute[1].upper()]  # as written in the source
+            continue
         if not literals:
             step = _FIRST_STEP.match(branch)
             if step is None or step[1].lower() in _IMPLIED_TAGS:
@@ -226,6 +230,7 @@ def required_strings(expression: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+_LAST_ATTRIBUTE = re.compile(r"/@([A-Za-z_][\w.-]*)\s*$")
 _FIRST_STEP = re.compile(r"\s*//([A-Za-z][\w-]*)\s*(?:$|[/\[])")
 # elements an HTML parser adds when the source does not open them
 _IMPLIED_TAGS = frozenset({"html", "head", "body", "tbody", "p", "li", "tr", "td", "option"})
@@ -233,42 +238,41 @@ _IMPLIED_TAGS = frozenset({"html", "head", "body", "tbody", "p", "li", "tr", "td
 
 def _split(text: str, separator: str) -> list[str]:
     """``text`` split on ``separator`` where it stands outside literals and brackets."""
-    parts, depth, start, position = [], 0, 0, 0
-    while position < len(text):
-        char = text[position]
-        if char in "'\"":
-            position = text.find(char, position + 1)
-            if position < 0:
-                return [text]
-        elif char == "[":
-            depth += 1
-        elif char == "]":
-            depth -= 1
-        elif depth == 0 and text.startswith(separator, position):
+    structure = _structure(text)
+    if structure is None:
+        return [text]
+    parts, start = [], 0
+    for position, depth in structure:
+        if depth == 0 and position >= start and text.startswith(separator, position):
             parts.append(text[start:position])
             start = position + len(separator)
-            position = start
-            continue
-        position += 1
     return [*parts, text[start:]]
 
 
 def _predicates(branch: str) -> list[str]:
     """The contents of the outermost ``[...]`` of a path."""
-    found, depth, start, position = [], 0, 0, 0
-    while position < len(branch):
-        char = branch[position]
+    found, start = [], 0
+    for position, depth in _structure(branch) or ():
+        if depth == 1 and branch[position] == "[":
+            start = position + 1
+        elif depth == 1 and branch[position] == "]":
+            found.append(branch[start:position])
+    return found
+
+
+def _structure(text: str) -> list[tuple[int, int]] | None:
+    """(position, bracket depth) of each character of ``text`` outside literals, a bracket counted inside
+    the pair it makes; None when a literal is not closed."""
+    found, depth, position = [], 0, 0
+    while position < len(text):
+        char = text[position]
         if char in "'\"":
-            position = branch.find(char, position + 1)
+            position = text.find(char, position + 1)
             if position < 0:
-                return []
-        elif char == "[":
-            depth += 1
-            if depth == 1:
-                start = position + 1
-        elif char == "]":
-            depth -= 1
-            if depth == 0:
-                found.append(branch[start:position])
+                return None
+        else:
+            depth += char == "["
+            found.append((position, depth))
+            depth -= char == "]"
         position += 1
     return found

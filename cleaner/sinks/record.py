@@ -3,7 +3,8 @@
 ``{"id", "url", "date", "text", "title", "metadata": {...}, "warc": {"file", "offset"}}``: the field
 names datatrove and Dolma use (``id``, ``text``, ``metadata``), so the output reads straight into their
 pipelines and into Hugging Face ``datasets``. ``id``, ``url`` and ``date`` come from the source (a WARC
-record's id, target URI and date); ``metadata`` is every field of ``CleanResult.to_dict()`` but the
+record's id, target URI and date; a file's path); with no URL from the source, ``url`` is the page's own
+(given, from a sidecar or its canonical link); ``metadata`` is every field of ``CleanResult.to_dict()`` but the
 text, the title and the removed blocks, plus ``fired`` (rule -> blocks it removed).
 
 Every sink goes through ``record_of``, and the Parquet schema is derived from ``metadata_types``, which
@@ -36,6 +37,7 @@ _JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
 def record_of(result: CleanResult, **source: Any) -> dict[str, Any]:
     """A cleaned document as one dataset row; ``source`` gives ``id``, ``url``, ``date``, ``warc``."""
     record: dict[str, Any] = {name: source.get(name) for name in SOURCE_FIELDS}
+    record["url"] = record["url"] or result.url
     record["text"] = result.text
     record["title"] = result.title
     record["metadata"] = metadata_of(result)

@@ -41,7 +41,8 @@ _WIDE = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 def _words(text: str) -> int:
     """Words, counting two characters of a script written without spaces (kana, CJK, Hangul) as one."""
-    return max(len(text.split()), len(_WIDE.findall(text)) // 2)
+    words = len(text.split())
+    return words if text.isascii() else max(words, len(_WIDE.findall(text)) // 2)
 
 
 def _headline_cased(text: str) -> bool:

@@ -44,15 +44,14 @@ def apply_site_configs(
     if not sets or doc.tree is None:
         return
     drop_metadata_nodes(doc, sets)
-    # a rule whose strings the page's source lacks cannot match: skipped without walking the tree (the
-    # source is the one parsed unless a find/replace rewrote it, then every rule runs)
-    rewritten = any(find in doc.content for ruleset in sets for find, _ in ruleset.replacements)
+    # a rule whose strings the page's source (the one parsed) lacks cannot match: skipped without walking the tree
+    source = doc.rewritten_html or doc.content
     live = [
         (ruleset, rule)
         for phase in (1, 2, 3)
         for ruleset in sets
         for rule in ruleset.html_rules
-        if rule.phase == phase and (rewritten or not rule.needs or any(s in doc.content for s in rule.needs))
+        if rule.phase == phase and (not rule.needs or any(s in source for s in rule.needs))
     ]
     tokens = [rule for _, rule in live if rule.xpath is None]
     candidates = index(tokens) if tokens else None

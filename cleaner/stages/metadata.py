@@ -9,6 +9,10 @@ for the byline, link scans for categories, a regex over JSON-LD that took 2.3 s 
 cheap parts are called on the tree cleaner already parsed, and JSON-LD is parsed once, here, with a
 size limit; JSON-LD too deep to read is skipped (README, "Metadata").
 
+htmldate falls back on a modification date (og:updated_time...) when the meta tags state no publication
+date, even when the JSON-LD does: a date that is a day the page says it was modified gives way to a
+publication date the page states.
+
 The title is the headline as a reader sees it: the page's own title without the site name that
 ``<title>`` and og:title append. A date is kept only when it is plausible: not more than a day in
 the future, not before 1990 unless a publication-date field of the page states it; anything else is
@@ -53,6 +57,13 @@ _NOT_BYLINE = ("comment", "sidebar", "related", "teaser", "recommend", "share", 
 _STATED_DATES = etree.XPath(
     "//meta[@property='article:published_time' or @name='date' or @name='dc.date' or @name='DC.date'"
     " or @itemprop='datePublished']/@content|//time[@itemprop='datePublished']/@datetime"
+)
+# Where a page states when it was last changed: htmldate takes such a tag as its date when no publication tag
+# stands among the meta tags (even though a JSON-LD datePublished says otherwise).
+_MODIFIED_DATES = etree.XPath(
+    "//meta[@property='article:modified_time' or @property='og:updated_time' or @property='og:modified_time'"
+    " or @name='last-modified' or @name='lastmod' or @name='modified' or @http-equiv='last-modified'"
+    " or @itemprop='dateModified']/@content|//time[@itemprop='dateModified']/@datetime"
 )
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—»·:-]\s+|\s*[｜|：]\s*|\s+::\s+")
 _WORDS = re.compile(r"\w+")
@@ -268,7 +279,8 @@ def _json_ld(scripts: list[HtmlElement]) -> list[dict[str, Any]]:
 
 
 def _page_date(tree: HtmlElement, url: str | None, stated: list[dict[str, Any]]) -> str | None:
-    """htmldate's publication date; else a date a publication-date field states, even an old one."""
+    """htmldate's publication date, unless it is the day the page says it was modified and a publication-date
+    field states another; else a date a publication-date field states, even an old one."""
     from htmldate import find_date
 
     tomorrow = (date.today() + timedelta(days=1)).isoformat()
@@ -284,11 +296,20 @@ def _page_date(tree: HtmlElement, url: str | None, stated: list[dict[str, Any]])
     except Exception as exc:  # htmldate on a page it cannot read: no date rather than no document
         _LOG.debug("htmldate failed: %s", exc)
         found = None
-    if found and (checked := normalise_date(found)):
+    checked = found and normalise_date(found)
+    if checked and checked[:10] not in _modified_days(tree, stated):
         return checked
     candidates = [str(node.get("datePublished")) for node in stated if node.get("datePublished")]
     candidates += [str(value) for value in _STATED_DATES(tree)]
-    return next(filter(None, (normalise_date(value, MIN_STATED_DATE) for value in candidates)), None)
+    published = next(filter(None, (normalise_date(value, MIN_STATED_DATE) for value in candidates)), None)
+    return published if not checked or (published and published[:10] != checked[:10]) else checked
+
+
+def _modified_days(tree: HtmlElement, stated: list[dict[str, Any]]) -> set[str]:
+    """The days the page says it was modified on (YYYY-MM-DD)."""
+    values = [str(node.get("dateModified")) for node in stated if node.get("dateModified")]
+    values += [str(value) for value in _MODIFIED_DATES(tree)]
+    return {day[:10] for value in values if (day := normalise_date(value, MIN_STATED_DATE))}
 
 
 def _page_license(links: list[HtmlElement], stated: list[dict[str, Any]]) -> str | None:

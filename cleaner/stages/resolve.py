@@ -98,4 +98,4 @@ def _rewrite_html(doc: Document) -> None:
     for find, replace in pairs.items():
         html = html.replace(find, replace)
     if html != doc.content:
-        doc.tree = parse_html(html, doc.source)
+        doc.tree, doc.rewritten_html = parse_html(html, doc.source), html

@@ -32,7 +32,7 @@ MODEL_FORMAT = 1
 REASONS = 3  # features named in a removal
 
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
-_URL = re.compile(r"https?://|www\.|\S+@\S+\.\w")
+_URL = re.compile(r"https?://|www\.|[^\s@]{1,64}@[^\s@]{1,253}\.\w")  # bounded: linear on a line without spaces
 _WORD = re.compile(r"\w+")
 _SHORT_WORDS = 8  # a line this short, without a sentence end, reads as a label, link or headline
 _EDGE = 10  # blocks counted from either end
@@ -220,12 +220,17 @@ def apply_scorer(doc: Document, threshold: float | None = None, *, model: Path |
     if not doc.blocks or threshold == 0:
         return
     page = doc.tree is not None
-    scorer = load_scorer("html" if page else "text", model or MODEL_PATH)
+    if page:
+        scorer, features = load_scorer("html", model or MODEL_PATH), html_features
+    else:  # a text dump: the dump scorer's own features and model (textscore imports this module)
+        from cleaner.stages.textscore import MODEL_PATH as DUMP_MODEL_PATH
+        from cleaner.stages.textscore import dump_features
+
+        scorer, features = load_scorer("text", model or DUMP_MODEL_PATH), lambda d, r: dump_features(d.blocks, r)
     limit = scorer.threshold if threshold is None else threshold
     if limit == 0:
         return
-    rules = generic_phrase_rules()
-    rows = html_features(doc, rules) if page else text_features(doc.blocks, rules)
+    rows = features(doc, generic_phrase_rules())
     kept: list[Block] = []
     gap = False
     for block, row in zip(doc.blocks, rows, strict=True):

@@ -40,9 +40,9 @@ def _doomed(rule: TextRule, blocks: list[Block]) -> set[int]:
     """Indexes of the blocks ``rule`` removes."""
     candidates = _candidates(rule, blocks)
     if rule.action == "drop":
-        return {i for i in candidates if _matches(rule, blocks[i])}
+        return set(_matching(rule, blocks, candidates))
     if rule.action == "cut":
-        markers = [i for i in candidates if _matches(rule, blocks[i])]
+        markers = _matching(rule, blocks, candidates)
         if markers and rule.prose_before:
             markers = _after_prose(markers, blocks, rule.prose_before)
         if not markers:
@@ -108,11 +108,17 @@ def _candidates(rule: TextRule, blocks: list[Block], *, limit_size: bool = True)
         head, tail = range(head_end), range(tail_start, count)
         zone = {"head": head, "tail": tail}.get(rule.position) or sorted(set(head) | set(tail))
     low, high = rule.min_chars, rule.max_chars if limit_size else None
-    return [i for i in zone if low <= len(blocks[i].plain) and (high is None or len(blocks[i].plain) <= high)]
+    if high is None:
+        return [i for i in zone if low <= len(blocks[i].plain)]
+    return [i for i in zone if low <= len(blocks[i].plain) <= high]
 
 
-def _matches(rule: TextRule, block: Block) -> bool:
-    return rule.regex.search(block.lower if rule.folded else block.plain) is not None
+def _matching(rule: TextRule, blocks: list[Block], candidates: list[int]) -> list[int]:
+    """The candidates ``rule``'s pattern matches (one loop: this is where a dump's cleaning spends its time)."""
+    search = rule.regex.search
+    if rule.folded:
+        return [i for i in candidates if search(blocks[i].lower) is not None]
+    return [i for i in candidates if search(blocks[i].plain) is not None]
 
 
 _PERIOD_END = re.compile(r"[.…][\"'”’»)\]]*$")

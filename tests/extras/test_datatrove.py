@@ -42,6 +42,9 @@ def test_warcreader_then_cleaner_then_jsonlwriter(tmp_path: Path) -> None:
         assert doc["text"] == expected.text
         assert doc["metadata"]["title"] == expected.title
         assert doc["metadata"]["cleaner"]["site"] == expected.site
+        for name in ("author", "date", "sitename", "language", "description", "image"):  # the page's metadata
+            assert doc["metadata"]["cleaner"][name] == getattr(expected, name), name
+    assert any(doc["metadata"]["cleaner"]["date"] for doc in docs)
     stats = json.loads((tmp_path / "logs" / "stats.json").read_text())
     [step] = [s for s in stats if "cleaner" in s["name"]]
     counts = {name: value if isinstance(value, int) else value["total"] for name, value in step["stats"].items()}

@@ -48,3 +48,31 @@ def test_a_failed_run_leaves_the_previous_file(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert (tmp_path / "o.parquet").read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad-rules", "crawl.warc.gz", "o.parquet"]
+
+
+def test_a_folder_and_stdin_to_parquet_give_the_jsonl_rows(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for n, (url, body) in enumerate(PAGES):
+        (raw / f"{n}.html").write_bytes(body)
+        (raw / f"{n}.meta.json").write_text(json.dumps({"url": url}))  # the sidecar gives the URL
+    for name in ("out.parquet", "out.jsonl"):
+        result = run_cli("clean", "-q", raw, "-o", tmp_path / name, "-j", "2")
+        assert result.returncode == 0, result.stderr_text
+    table = pq.read_table(tmp_path / "out.parquet")
+    assert table.schema == record_schema()
+    lines = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert sorted(row["url"] for row in lines) == sorted(url for url, _ in PAGES)
+    assert [_comparable(row) for row in table.to_pylist()] == [_comparable(line) for line in lines]
+
+    url, body = PAGES[0]
+    assert run_cli("clean", "-", "-o", tmp_path / "one.parquet", stdin=body, cwd=tmp_path).returncode == 0
+    [row] = pq.read_table(tmp_path / "one.parquet").to_pylist()
+    [first] = [line for line in lines if line["url"] == url]
+    assert row["text"] == first["text"] and row["metadata"]["date"] == first["metadata"]["date"]
+
+
+def _comparable(row: dict) -> dict:
+    """A row as Parquet gives it back: maps come back as lists of pairs."""
+    metadata = {**row["metadata"], "fired": dict(row["metadata"]["fired"])}
+    return {**row, "metadata": metadata}

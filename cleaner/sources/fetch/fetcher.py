@@ -6,7 +6,9 @@ once per host through the same client, and pages it disallows are never requeste
 included). Failures that may pass are retried with exponential backoff and jitter, honouring
 Retry-After. Each page is saved as ``DIR/<host>/<slug>-<hash>.html`` with a sidecar
 ``<slug>-<hash>.meta.json`` that ``cleaner clean`` reads (URL, charset); a page already saved is not
-requested again unless ``refresh``, which asks the server whether it changed.
+requested again unless ``refresh``, which asks the server whether it changed. Given rule folders, the
+site's ftr ``http_header`` lines are sent, and its ``single_page_link`` and ``next_page_link`` followed
+(``pages.py``): the pages of an article are saved as one.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 import httpx
@@ -39,7 +41,12 @@ from cleaner.sources.fetch.download import Page, download, open_client
 from cleaner.sources.fetch.netguard import EVERYWHERE
 from cleaner.sources.fetch.robots import MAX_BYTES as ROBOTS_MAX_BYTES
 from cleaner.sources.fetch.robots import MAX_POLITENESS_WAIT, Robots
-from cleaner.sources.files import read_sidecar, sidecar_path
+from cleaner.sources.files import charset_of, read_sidecar, sidecar_path
+
+if TYPE_CHECKING:  # the rules and lxml are imported only by a run given rule folders
+    import lxml.html
+
+    from cleaner.rules import RuleSet
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 MAX_RETRY_AFTER = 120.0  # seconds; a server asking for a longer wait is given up on for this run
@@ -178,6 +185,10 @@ def page_path(out: Path, url: httpx.URL) -> Path:
     return path
 
 
+def _origin(url: httpx.URL) -> str:
+    return f"{url.scheme}://{url.netloc.decode('ascii')}"
+
+
 def _is_ipv6(host: str) -> bool:
     try:
         return ":" in host and ipaddress.ip_address(host).version == 6
@@ -263,7 +274,7 @@ class _Crawler:
             await asyncio.gather(*self._workers)
 
     def _host(self, url: httpx.URL) -> _Host:
-        origin = f"{url.scheme}://{url.netloc.decode('ascii')}"
+        origin = _origin(url)
         if origin not in self._hosts:
             self._hosts[origin] = _Host(url.join("/robots.txt"), self._options.delay)
         return self._hosts[origin]
@@ -316,9 +327,68 @@ class _Crawler:
             if not have_copy:
                 _write_json(sidecar_path(path), {**_meta(shown, page), "skipped": page.refused})
             return dataclasses.replace(outcome, status="not-html", reason=page.refused)
-        _save(path, page.body)
-        _write_json(sidecar_path(path), {**_meta(shown, page), "sha256": hashlib.sha256(page.body).hexdigest()})
+        body, pages = await self._whole_article(host, page)
+        meta = {**_meta(shown, page), "sha256": hashlib.sha256(body).hexdigest()}
+        if pages:  # the article's pages, joined in this order, in UTF-8
+            meta.update(content_type="text/html; charset=utf-8", pages=pages)
+        _save(path, body)
+        _write_json(sidecar_path(path), meta)
         return dataclasses.replace(outcome, path=str(path))
+
+    async def _whole_article(self, host: _Host, page: Page) -> tuple[bytes, list[str]]:
+        """The page's body, or the article its ftr file's ``single_page_link`` and ``next_page_link`` lead to,
+        joined in order, with the URLs of its pages (``pages.py``); [] when no link was followed."""
+        assert page.body is not None
+        configs = self._site_configs(page.final_url)
+        if not any(r.single_page_link or r.next_page_link for r in configs):
+            return page.body, []
+        from cleaner.sources.fetch.pages import MAX_PAGES, joined, link, parsed
+
+        first = parsed(page.body, charset_of(page.headers.get("content-type")))
+        if first is None:
+            return page.body, []
+        single, following = (
+            [x for r in configs for x in r.single_page_link],
+            [x for r in configs for x in r.next_page_link],
+        )
+        seen, parts, urls = {page.url, page.final_url}, [first], [page.final_url]
+        if single and (whole := await self._linked_page(host, page.final_url, link(first, single), seen)):
+            parts, urls = [whole[0]], [whole[1]]
+        while following and len(parts) < MAX_PAGES and not self._stop.is_set():
+            following_page = await self._linked_page(host, urls[-1], link(parts[-1], following), seen)
+            if following_page is None:
+                break
+            parts.append(following_page[0])
+            urls.append(following_page[1])
+        body = [x for r in configs for x in r.body]
+        return (joined(parts, body), urls) if len(urls) > 1 or urls[0] != page.final_url else (page.body, [])
+
+    async def _linked_page(
+        self, host: _Host, base: str, href: str | None, seen: set[str]
+    ) -> tuple[lxml.html.HtmlElement, str] | None:
+        """The page ``href`` leads to from ``base`` and its final URL; None for no link, a page already seen,
+        another origin than ``host``'s, one robots.txt disallows, or one that failed."""
+        if href is None:
+            return None
+        try:
+            url = httpx.URL(base).join(href).copy_with(fragment=None)
+        except (httpx.InvalidURL, ValueError):
+            return None
+        if str(url) in seen or _origin(url) != _origin(host.robots_url):
+            return None
+        seen.add(str(url))
+        try:
+            await self._check_robots(url)
+            page = await self._get(host, url, self._site_headers(url))
+        except FetchError:
+            return None
+        if page.body is None or not 200 <= page.status < 300 or _origin(httpx.URL(page.final_url)) != _origin(url):
+            return None
+        seen.add(page.final_url)
+        from cleaner.sources.fetch.pages import parsed  # imported by _whole_article already
+
+        tree = parsed(page.body, charset_of(page.headers.get("content-type")))
+        return (tree, page.final_url) if tree is not None else None
 
     def _failed(
         self, path: Path, url: str, number: int, problem: str, kind: str, page: Page | None, have_copy: bool
@@ -366,6 +436,13 @@ class _Crawler:
         from cleaner.rules import load_catalog  # only a run given rule folders reads them
 
         return load_catalog(self._options.rules_dirs).headers_for(url.host)
+
+    def _site_configs(self, url: str) -> list[RuleSet]:
+        if not self._options.rules_dirs:
+            return []
+        from cleaner.rules import load_catalog
+
+        return load_catalog(self._options.rules_dirs).site_configs(httpx.URL(url).host)
 
     async def _get(self, host: _Host, url: httpx.URL, headers: dict[str, str]) -> Page:
         """The page's answer, retrying what may pass; FetchError when no answer came."""
