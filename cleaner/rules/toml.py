@@ -2,7 +2,9 @@
 
 A syntax error, an unknown key, a wrong type, an invalid selector or regex is a ``RuleError`` naming the
 file and the key (format in rules/README.md). Phrase lists (``lang/*.toml``) are shared by all TOML rule
-files through ``{{class}}`` placeholders in patterns, so adding a language is a data change.
+files through ``{{class}}`` placeholders in patterns, so adding a language is a data change. Class and id
+names in a language (``lang/classes/*.toml``: ``mehr-zum-thema``, ``articoli-correlati``) join an HTML rule's
+``tokens`` the same way, through a ``"{{class}}"`` entry.
 """
 
 from __future__ import annotations
@@ -10,8 +12,8 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,7 @@ class Phrases:
     classes: dict[str, tuple[str, ...]]
     digest: str
     sources: tuple[tuple[Path, str, tuple[str, ...]], ...] = ()  # (file, class, its phrases) as read
+    tokens: dict[str, frozenset[str]] = field(default_factory=dict)  # class -> class/id tokens, all languages
 
     def check(self) -> None:
         """Each phrase must be a regex fragment. Loading does not check them (compiling the rules that use
@@ -53,23 +56,49 @@ class Phrases:
 
 
 def load_phrases(dirs: Iterable[Path]) -> Phrases:
-    """The phrase classes of the ``lang/*.toml`` files of ``dirs``, every language's phrases together."""
+    """The phrase classes of the ``lang/*.toml`` files of ``dirs``, every language's phrases together, and the
+    class-token classes of their ``lang/classes/*.toml``."""
+    dirs = tuple(dirs)
+    hasher = hashlib.sha256()
     classes: dict[str, list[str]] = {}
     sources = []
-    hasher = hashlib.sha256()
+    for path, cls, items in _language_tables(dirs, "", "phrases", hasher):
+        sources.append((path, cls, tuple(items)))
+        bucket = classes.setdefault(cls, [])
+        bucket.extend(p for p in items if p not in bucket)
+    tokens: dict[str, set[str]] = {}
+    for _path, cls, items in _language_tables(dirs, "classes", "tokens", hasher):
+        tokens.setdefault(cls, set()).update(*map(_spellings, items))
+    return Phrases(
+        {k: tuple(v) for k, v in classes.items()},
+        hasher.hexdigest(),
+        tuple(sources),
+        {k: frozenset(v) for k, v in tokens.items()},
+    )
+
+
+def _language_tables(
+    dirs: tuple[Path, ...], subfolder: str, key: str, hasher: Any
+) -> Iterator[tuple[Path, str, list[str]]]:
+    """(file, class, its entries) of the ``key`` table of each ``lang/<subfolder>/*.toml``, validated."""
     for folder in dirs:
-        for path in sorted((folder / "lang").glob("*.toml")):
+        for path in sorted((folder / "lang" / subfolder).glob("*.toml")):
             data = _read_toml(path)
             hasher.update(read_regular(path))
-            _check_keys(data, {"language", "name", "phrases"}, path, "")
-            table = data.get("phrases", {})
-            _expect(table, dict, path, "phrases")
+            _check_keys(data, {"language", "name", key}, path, "")
+            table = data.get(key, {})
+            _expect(table, dict, path, key)
             for cls, items in table.items():
-                _expect_strings(items, path, f"phrases.{cls}")
-                sources.append((path, cls, tuple(items)))
-                bucket = classes.setdefault(cls, [])
-                bucket.extend(p for p in items if p not in bucket)
-    return Phrases({k: tuple(v) for k, v in classes.items()}, hasher.hexdigest(), tuple(sources))
+                _expect_strings(items, path, f"{key}.{cls}")
+                yield path, cls, items
+
+
+def _spellings(token: str) -> frozenset[str]:
+    """A class name of several words as pages write it: ``mehr-zum-thema``, ``mehr_zum_thema``, ``mehrZumThema``
+    (read as ``mehrzumthema``)."""
+    token = token.lower()
+    words = re.split(r"[-_]", token)
+    return frozenset({token, "-".join(words), "_".join(words), "".join(words)})
 
 
 def load_toml_ruleset(path: Path, phrases: Phrases | None = None, *, vetted: Path | None = None) -> RuleSet:
@@ -123,7 +152,13 @@ def load_toml_ruleset(path: Path, phrases: Phrases | None = None, *, vetted: Pat
     body_selector = _get(html, "body", str, path, "html", None)
     body = _compile_css(body_selector, path, "html.body") if body_selector else None
     html_rules = tuple(
-        _html_rule(entry, path, f"html.remove[{i}]") for i, entry in enumerate(_tables(html, "remove", path, "html"))
+        _html_rule(entry, path, f"html.remove[{i}]", phrases)
+        for i, entry in enumerate(_tables(html, "remove", path, "html"))
+    )
+    uses_phrases |= any(
+        _PLACEHOLDER.fullmatch(token)
+        for entry in _tables(html, "remove", path, "html")
+        for token in entry.get("tokens", ())
     )
     text_rules = tuple(
         _text_rule(entry, action, path, f"text.{action}[{i}]", pattern)
@@ -150,7 +185,7 @@ def load_toml_ruleset(path: Path, phrases: Phrases | None = None, *, vetted: Pat
     )
 
 
-def _html_rule(entry: dict[str, Any], path: Path, where: str) -> HtmlRule:
+def _html_rule(entry: dict[str, Any], path: Path, where: str, phrases: Phrases) -> HtmlRule:
     _check_keys(
         entry,
         {
@@ -174,7 +209,9 @@ def _html_rule(entry: dict[str, Any], path: Path, where: str) -> HtmlRule:
         xpath = xpaths.compiled(expression)
         if isinstance(xpath, str):
             raise RuleError(f"{path}: {where}.xpath", xpath)
-    tokens = frozenset(t.lower() for t in _strings(entry, "tokens", path, where))
+    tokens = frozenset().union(
+        *(_tokens(t, phrases, path, f"{where}.tokens") for t in _strings(entry, "tokens", path, where))
+    )
     return HtmlRule(
         name=_name(entry, path, where),
         simple=simple,
@@ -238,6 +275,18 @@ def _test(entry: dict[str, Any], path: Path, where: str) -> RuleTest:
         contains=_strings(entry, "contains", path, where),
         not_contains=_strings(entry, "not_contains", path, where),
     )
+
+
+def _tokens(entry: str, phrases: Phrases, path: Path, key: str) -> frozenset[str]:
+    """One entry of a ``tokens`` list: a class/id token, or ``{{class}}`` for that class's tokens in every language."""
+    placeholder = _PLACEHOLDER.fullmatch(entry)
+    if placeholder is None:
+        return frozenset({entry.lower()})
+    cls = placeholder.group(1)
+    if cls not in phrases.tokens:
+        known = ", ".join(sorted(phrases.tokens)) or "none loaded"
+        raise RuleError(str(path), f"{key}: unknown class-token class {{{{{cls}}}}} (known: {known})")
+    return phrases.tokens[cls]
 
 
 def _expand(value: str, phrases: Phrases, path: Path, key: str) -> tuple[str, bool]:
