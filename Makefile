@@ -47,9 +47,10 @@ bench: setup
 quality: setup
 	$(BIN)/python bench/quality.py
 
-# The property tests of tests/test_properties.py with many more examples than make test runs (minutes to hours)
+# The property tests of tests/test_properties.py with many more examples than make test runs (minutes to hours):
+# FUZZ_EXAMPLES=N per property (20000), FUZZ_K=clean_html to run one (README, Limits on hostile input)
 fuzz: setup
-	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q -x tests/test_properties.py
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q -x --hypothesis-show-statistics tests/test_properties.py $(if $(FUZZ_K),-k "$(FUZZ_K)")
 
 train: setup
 	$(BIN)/python -m pip install --quiet -e '.[train]'

@@ -137,3 +137,22 @@ def test_an_article_whose_container_is_marked_paywall_is_kept() -> None:
     html = news_page(f"<div class='article-body paywall-article'>{body()}</div>")
     result = clean_html(html, site_rules=False)
     assert_article_kept(result.text)
+
+
+def test_a_subheading_that_repeats_the_end_of_the_title_is_kept() -> None:
+    title = "Harbour budget approved: new quay walls, a ferry and more – what happens next"
+    html = news_page(body("<h2>What happens next</h2>"), title=title).replace(f"<h1>{title}</h1>", "")
+    result = clean_html(html, site_rules=False)
+    assert "What happens next" in result.text
+    assert_article_kept(result.text)
+
+
+def test_the_times_heading_the_updates_of_a_live_report_are_kept() -> None:
+    updates = "".join(
+        f"<p><strong>{time}</strong></p><p>{p}</p>"
+        for time, p in zip(("10 p.m.", "9:30 p.m."), PARAGRAPHS, strict=False)
+    )
+    html = news_page(f"<p>The latest on the harbour budget vote (all times local):</p>{updates}")
+    result = clean_html(html, site_rules=False)
+    assert "\n10 p.m.\n" in result.text
+    assert "\n9:30 p.m.\n" in result.text

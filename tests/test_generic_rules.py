@@ -302,6 +302,15 @@ HTML_CASES: dict[str, tuple[str, str, str, str]] = {
         "</article>",
         "all-night debate",
     ),
+    "hover-cards": (
+        f"<article><p>The vote was called by councillor <span class='person'><a href='/p/ann-lee'>Ann Lee</a>"
+        "<span class='hovercard'><a href='/p/ann-lee'>Ann Lee</a><a href='/n/1'>Lee wins the harbour vote"
+        f"</a></span></span> at midnight.</p>{STORY}</article>",
+        "Lee wins the harbour vote",
+        "<article><p>The vote was called by councillor <a class='tooltip' href='/p/ann-lee'>Ann Lee</a>"
+        f" at midnight.</p>{STORY}</article>",
+        "councillor Ann Lee at midnight",
+    ),
     "landmarks": (
         f"<article>{STORY}</article><div role='complementary'><p>Most read: tax rises again this year</p></div>",
         "Most read",

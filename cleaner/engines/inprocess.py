@@ -6,15 +6,13 @@ pipeline step): their engine owns the processes, so the deadline is a timer sign
 
 from __future__ import annotations
 
-import contextlib
-import signal
-import threading
-from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from typing import Literal
 
 from cleaner.document import CleanResult, Kind
 from cleaner.errors import CleanerError, InputError
 from cleaner.options import Options
+from cleaner.stages.budget import time_limit
 
 Status = Literal["cleaned", "empty", "skipped", "failed"]
 
@@ -45,23 +43,10 @@ def clean_one(
     return ("cleaned" if result.text else "empty"), result.reason, result
 
 
-@contextlib.contextmanager
-def deadline(seconds: float | None) -> Iterator[None]:
-    """Raise inside the block when it runs past ``seconds`` (main thread only; elsewhere no deadline)."""
-    if not seconds or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(signum: int, frame: object) -> None:
-        raise PastDeadline
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+def deadline(seconds: float | None) -> AbstractContextManager[None]:
+    """Raise PastDeadline inside the block when it runs past ``seconds`` (stages/budget.py: a timer signal on
+    the main thread; on other threads only the rule regexes that bound themselves)."""
+    return time_limit(seconds, PastDeadline)
 
 
 def clean_many(

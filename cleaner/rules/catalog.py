@@ -180,7 +180,7 @@ def load_catalog(extra_dirs: tuple[Path, ...] = (), *, shipped: bool = True) -> 
         files = rule_files(folder)
         for path in files:
             if path.suffix == ".toml":
-                ruleset = load_ruleset(path, phrases)
+                ruleset = load_ruleset(path, phrases, vetted=shipped_rules_dir())
                 by_name[ruleset.name] = ruleset
         for loaded in _site_configs(folder, [path for path in files if path.suffix == ".txt"]):
             if isinstance(loaded, Notice):
@@ -237,6 +237,7 @@ def rule_files(folder: Path) -> list[Path]:
     return sorted(found)
 
 
-def load_ruleset(path: Path, phrases: Phrases | None = None) -> RuleSet:
-    """Load and validate one rule file, TOML or ftr; ``RuleError`` names the file, the key and the problem."""
-    return load_site_config(path) if path.suffix == ".txt" else load_toml_ruleset(path, phrases)
+def load_ruleset(path: Path, phrases: Phrases | None = None, *, vetted: Path | None = None) -> RuleSet:
+    """Load and validate one rule file, TOML or ftr; ``RuleError`` names the file, the key and the problem
+    (``vetted``: the shipped rules folder, see ``load_toml_ruleset``)."""
+    return load_site_config(path) if path.suffix == ".txt" else load_toml_ruleset(path, phrases, vetted=vetted)

@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from lxml import etree
 
 from cleaner.rules.xpath import Expression
+
+if TYPE_CHECKING:
+    from cleaner.rules.regexes import BoundedPattern
 
 Position = Literal["any", "head", "tail", "ends"]
 
@@ -52,7 +55,7 @@ class TextRule:
 
     name: str
     action: Literal["drop", "cut", "trim", "repeat"]
-    regex: re.Pattern[str] | None  # None for ``repeat``
+    regex: re.Pattern[str] | BoundedPattern | None  # None for ``repeat``; bounded: from the user (rules/regexes.py)
     folded: bool  # the regex is matched against the lower-cased block (see _compile_pattern)
     position: Position
     within: int | None  # blocks from the head, the tail, or either end

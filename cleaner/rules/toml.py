@@ -2,7 +2,9 @@
 
 A syntax error, an unknown key, a wrong type, an invalid selector or regex is a ``RuleError`` naming the
 file and the key (format in rules/README.md). Phrase lists (``lang/*.toml``) are shared by all TOML rule
-files through ``{{class}}`` placeholders in patterns, so adding a language is a data change.
+files through ``{{class}}`` placeholders in patterns, so adding a language is a data change. Class and id
+names in a language (``lang/classes/*.toml``: ``mehr-zum-thema``, ``articoli-correlati``) join an HTML rule's
+``tokens`` the same way, through a ``"{{class}}"`` entry.
 """
 
 from __future__ import annotations
@@ -10,8 +12,8 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,7 @@ from lxml import etree
 from cleaner.errors import RuleError, translated
 from cleaner.rules import xpath as xpaths
 from cleaner.rules.model import HtmlRule, RuleSet, RuleTest, SimpleSelector, TextRule
+from cleaner.rules.regexes import BoundedPattern, bounded
 from cleaner.sources.files import read_regular
 
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
@@ -35,6 +38,7 @@ class Phrases:
     classes: dict[str, tuple[str, ...]]
     digest: str
     sources: tuple[tuple[Path, str, tuple[str, ...]], ...] = ()  # (file, class, its phrases) as read
+    tokens: dict[str, frozenset[str]] = field(default_factory=dict)  # class -> class/id tokens, all languages
 
     def check(self) -> None:
         """Each phrase must be a regex fragment. Loading does not check them (compiling the rules that use
@@ -52,28 +56,61 @@ class Phrases:
 
 
 def load_phrases(dirs: Iterable[Path]) -> Phrases:
-    """The phrase classes of the ``lang/*.toml`` files of ``dirs``, every language's phrases together."""
+    """The phrase classes of the ``lang/*.toml`` files of ``dirs``, every language's phrases together, and the
+    class-token classes of their ``lang/classes/*.toml``."""
+    dirs = tuple(dirs)
+    hasher = hashlib.sha256()
     classes: dict[str, list[str]] = {}
     sources = []
-    hasher = hashlib.sha256()
+    for path, cls, items in _language_tables(dirs, "", "phrases", hasher):
+        sources.append((path, cls, tuple(items)))
+        bucket = classes.setdefault(cls, [])
+        bucket.extend(p for p in items if p not in bucket)
+    tokens: dict[str, set[str]] = {}
+    for _path, cls, items in _language_tables(dirs, "classes", "tokens", hasher):
+        tokens.setdefault(cls, set()).update(*map(_spellings, items))
+    return Phrases(
+        {k: tuple(v) for k, v in classes.items()},
+        hasher.hexdigest(),
+        tuple(sources),
+        {k: frozenset(v) for k, v in tokens.items()},
+    )
+
+
+def _language_tables(
+    dirs: tuple[Path, ...], subfolder: str, key: str, hasher: Any
+) -> Iterator[tuple[Path, str, list[str]]]:
+    """(file, class, its entries) of the ``key`` table of each ``lang/<subfolder>/*.toml``, validated."""
     for folder in dirs:
-        for path in sorted((folder / "lang").glob("*.toml")):
+        for path in sorted((folder / "lang" / subfolder).glob("*.toml")):
             data = _read_toml(path)
             hasher.update(read_regular(path))
-            _check_keys(data, {"language", "name", "phrases"}, path, "")
-            table = data.get("phrases", {})
-            _expect(table, dict, path, "phrases")
+            _check_keys(data, {"language", "name", key}, path, "")
+            table = data.get(key, {})
+            _expect(table, dict, path, key)
             for cls, items in table.items():
-                _expect_strings(items, path, f"phrases.{cls}")
-                sources.append((path, cls, tuple(items)))
-                bucket = classes.setdefault(cls, [])
-                bucket.extend(p for p in items if p not in bucket)
-    return Phrases({k: tuple(v) for k, v in classes.items()}, hasher.hexdigest(), tuple(sources))
+                _expect_strings(items, path, f"{key}.{cls}")
+                yield path, cls, items
 
 
-def load_toml_ruleset(path: Path, phrases: Phrases | None = None) -> RuleSet:
-    """Load and validate one TOML rule file; ``RuleError`` names the file, the key and the problem."""
+def _spellings(token: str) -> frozenset[str]:
+    """A class name of several words as pages write it: ``mehr-zum-thema``, ``mehr_zum_thema``, ``mehrZumThema``
+    (read as ``mehrzumthema``)."""
+    token = token.lower()
+    words = re.split(r"[-_]", token)
+    return frozenset({token, "-".join(words), "_".join(words), "".join(words)})
+
+
+def load_toml_ruleset(path: Path, phrases: Phrases | None = None, *, vetted: Path | None = None) -> RuleSet:
+    """Load and validate one TOML rule file; ``RuleError`` names the file, the key and the problem.
+
+    Its patterns are checked for catastrophic backtracking and bounded by the time budget (rules/regexes.py),
+    unless they come whole from the ``vetted`` folder (the shipped rules, which the test suite probes)."""
     phrases = phrases or Phrases({}, "")
+    vetted_file = vetted is not None and path.resolve().is_relative_to(vetted.resolve())
+    vetted_phrases = vetted is not None and all(
+        source.resolve().is_relative_to(vetted.resolve()) for source, _, _ in phrases.sources
+    )
     data = _read_toml(path)
     _check_keys(data, {"name", "description", "match", "html", "text", "test"}, path, "")
     match = data.get("match", {})
@@ -96,23 +133,32 @@ def load_toml_ruleset(path: Path, phrases: Phrases | None = None) -> RuleSet:
 
     uses_phrases = False
 
-    def pattern(value: Any, key: str) -> tuple[re.Pattern[str], bool]:
+    def pattern(value: Any, key: str) -> tuple[re.Pattern[str] | BoundedPattern, bool]:
         nonlocal uses_phrases
         _expect(value, str, path, key)
         expanded, used = _expand(value, phrases, path, key)
         uses_phrases |= used
         try:
-            return _compile_pattern(expanded)
+            compiled, folded = _compile_pattern(expanded)
         except re.error:
             if used:
                 phrases.check()  # names the broken phrase, if it is one
             with translated(f"{path}: {key}", RuleError):
                 raise
+        if vetted_file and (vetted_phrases or not used):
+            return compiled, folded
+        return bounded(compiled.pattern, compiled.flags, f"{path}: {key}"), folded
 
     body_selector = _get(html, "body", str, path, "html", None)
     body = _compile_css(body_selector, path, "html.body") if body_selector else None
     html_rules = tuple(
-        _html_rule(entry, path, f"html.remove[{i}]") for i, entry in enumerate(_tables(html, "remove", path, "html"))
+        _html_rule(entry, path, f"html.remove[{i}]", phrases)
+        for i, entry in enumerate(_tables(html, "remove", path, "html"))
+    )
+    uses_phrases |= any(
+        _PLACEHOLDER.fullmatch(token)
+        for entry in _tables(html, "remove", path, "html")
+        for token in entry.get("tokens", ())
     )
     text_rules = tuple(
         _text_rule(entry, action, path, f"text.{action}[{i}]", pattern)
@@ -139,7 +185,7 @@ def load_toml_ruleset(path: Path, phrases: Phrases | None = None) -> RuleSet:
     )
 
 
-def _html_rule(entry: dict[str, Any], path: Path, where: str) -> HtmlRule:
+def _html_rule(entry: dict[str, Any], path: Path, where: str, phrases: Phrases) -> HtmlRule:
     _check_keys(
         entry,
         {
@@ -163,7 +209,9 @@ def _html_rule(entry: dict[str, Any], path: Path, where: str) -> HtmlRule:
         xpath = xpaths.compiled(expression)
         if isinstance(xpath, str):
             raise RuleError(f"{path}: {where}.xpath", xpath)
-    tokens = frozenset(t.lower() for t in _strings(entry, "tokens", path, where))
+    tokens = frozenset().union(
+        *(_tokens(t, phrases, path, f"{where}.tokens") for t in _strings(entry, "tokens", path, where))
+    )
     return HtmlRule(
         name=_name(entry, path, where),
         simple=simple,
@@ -227,6 +275,18 @@ def _test(entry: dict[str, Any], path: Path, where: str) -> RuleTest:
         contains=_strings(entry, "contains", path, where),
         not_contains=_strings(entry, "not_contains", path, where),
     )
+
+
+def _tokens(entry: str, phrases: Phrases, path: Path, key: str) -> frozenset[str]:
+    """One entry of a ``tokens`` list: a class/id token, or ``{{class}}`` for that class's tokens in every language."""
+    placeholder = _PLACEHOLDER.fullmatch(entry)
+    if placeholder is None:
+        return frozenset({entry.lower()})
+    cls = placeholder.group(1)
+    if cls not in phrases.tokens:
+        known = ", ".join(sorted(phrases.tokens)) or "none loaded"
+        raise RuleError(str(path), f"{key}: unknown class-token class {{{{{cls}}}}} (known: {known})")
+    return phrases.tokens[cls]
 
 
 def _expand(value: str, phrases: Phrases, path: Path, key: str) -> tuple[str, bool]:

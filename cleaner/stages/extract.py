@@ -5,7 +5,10 @@ trafilatura's mode was chosen by measurement on both development sets together (
 ``python bench/quality.py --modes``): ``auto`` runs the ``fast`` mode, which skips the fallback
 extractors, and runs them only when that text is a small share of the page's paragraph text: there
 ``fast`` has taken a teaser or a summary box for the article (three pages of 296 on the development
-sets, each then losing 80 to 90 % of the article), and the fallbacks find it; everywhere else the
+sets, each then losing 80 to 90 % of the article), and the fallbacks find it. Paragraphs of an <article>
+inside another are not counted: they are cards of other posts, which the fallbacks would add (one page).
+It runs them too when most of ``fast``'s text is in short lines (a menu taken for the article: one page
+of 296, where the fallbacks' text is the article) and keeps theirs if it has fewer. Everywhere else the
 fallbacks were slower and less precise. ``favor_recall`` is not the default because it loosens
 trafilatura's boilerplate filters for pages no rule covers. Its process-wide deduplication cache is kept
 off: it would make the output depend on the order in which documents are processed. Comments are left
@@ -41,6 +44,11 @@ _BLOCK_TAGS = frozenset(
 _MARKS = {"h1": "# ", "h2": "## ", "h3": "### ", "h4": "#### ", "h5": "##### ", "h6": "###### ", "li": "- "}
 # "auto": below this share of the characters of the page's <p> elements, fast's text is a fragment
 _FALLBACK_BELOW = 0.3
+# "auto": above this share of its characters in short lines (menu items, not sentences), fast's text is a
+# page's navigation that fast took for the article; the fallbacks, which compare candidates, find it
+_MENU_ABOVE = 0.5
+_NESTED_ARTICLE_PARAGRAPHS = etree.XPath("//article//article//p")
+_MENU_LINE = 30  # characters: a line shorter than this is a menu item or a label, whatever the language
 _HEADLINE_WITHIN = 3  # the headline, when trafilatura keeps it, is among the first blocks
 _TITLE_SEPARATORS = re.compile(r" (?:[|–—:»·-]|::) ")  # on whitespace-collapsed titles: linear
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -60,9 +68,13 @@ def extract_text(doc: Document, *, markdown: bool = False, mode: str = DEFAULT_E
         text = literal_text(doc.tree, markdown=markdown)
     elif mode == "auto":
         text = _trafilatura(doc, markdown, "fast")
-        if _visible_chars(text) < _FALLBACK_BELOW * sum(_visible_chars(p.text_content()) for p in doc.tree.iter("p")):
+        if _visible_chars(text) < _FALLBACK_BELOW * _paragraph_chars(doc.tree):
             fuller = _trafilatura(doc, markdown, "full")
             if _visible_chars(fuller) > _visible_chars(text):
+                text = fuller
+        elif _menu_share(text) > _MENU_ABOVE:
+            fuller = _trafilatura(doc, markdown, "full")
+            if fuller and _menu_share(fuller) < _menu_share(text):
                 text = fuller
     else:
         text = _trafilatura(doc, markdown, mode)
@@ -91,6 +103,20 @@ def _trafilatura(doc: Document, markdown: bool, mode: str) -> str | None:
 
 def _visible_chars(text: str | None) -> int:
     return len("".join(text.split())) if text else 0
+
+
+def _paragraph_chars(tree: HtmlElement) -> int:
+    """Characters of the page's paragraphs, but for those of an <article> inside another: cards of other posts
+    (a "you may also like" list), whose text the fallbacks would add to the article."""
+    everywhere = sum(_visible_chars(p.text_content()) for p in tree.iter("p"))
+    return everywhere - sum(_visible_chars(p.text_content()) for p in _NESTED_ARTICLE_PARAGRAPHS(tree))
+
+
+def _menu_share(text: str | None) -> float:
+    """The share of the text's characters in lines too short to be sentences."""
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    total = sum(map(len, lines))
+    return sum(len(line) for line in lines if len(line) < _MENU_LINE) / total if total else 0.0
 
 
 def literal_text(tree: HtmlElement, *, markdown: bool = False) -> str:
@@ -137,7 +163,8 @@ def _headline_keys(doc: Document) -> set[str]:
     for title in doc.tree.xpath("//title|//meta[@name='twitter:title']/@content"):
         whole = title if isinstance(title, str) else title.text_content()
         candidates.append(whole)
-        candidates += _TITLE_SEPARATORS.split(" ".join(whole.split()))
+        # "Headline | Site": the longest piece is the headline; a shorter one may be a subheading's words
+        candidates.append(max(_TITLE_SEPARATORS.split(" ".join(whole.split())), key=len))
     return {key for key in map(_normalise, candidates) if len(key) > 3}
 
 

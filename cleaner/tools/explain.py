@@ -89,9 +89,9 @@ def explain(path: str | Path, *, url: str | None = None, options: Options | None
     """Clean one file as ``clean`` does, recording where each removed block stood and what removed it."""
     options = dataclasses.replace(options or Options(), output_format="txt")
     doc = read_document(Path(path), url=url, max_bytes=options.max_bytes)
+    catalog = load_catalog(options.rules_dirs)  # outside the budget, as in clean
     with time_budget(options.time_budget, doc.source), translated(doc.source):
         prepare(doc, options)
-        catalog = load_catalog(options.rules_dirs)
         segments: list[_Segment] = []
         if doc.tree is not None:
             pieces = _pieces(doc.tree)
