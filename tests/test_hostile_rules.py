@@ -172,3 +172,16 @@ def test_emphasis_is_still_taken_off_for_rule_matching() -> None:
     assert plain_form("- **Read more** at *our site*") == "Read more at our site"
     assert plain_form("x **bold *it* y** z") == "x bold it y z"
     assert plain_form("2 * 3 * 4") == "2 * 3 * 4"
+
+
+def test_a_shorter_enclosing_deadline_reports_its_own_seconds_not_the_page_budget() -> None:
+    # A batch or Ray worker's --timeout (2 s) encloses the 30 s page budget: the worker's timer fires inside
+    # the page budget's block, and the user must read the timeout they set.
+    from cleaner.engines.inprocess import PastDeadline, deadline
+    from cleaner.stages.budget import time_budget
+
+    started = time.monotonic()
+    with pytest.raises(PastDeadline), deadline(0.3), time_budget(30, "page.html"):
+        while True:
+            pass
+    assert time.monotonic() - started < 5

@@ -68,6 +68,8 @@ def time_limit(seconds: float | None, expired: Callable[[], BaseException]) -> I
     try:
         yield
     except _Expired:
+        if not armed:  # the timer of an enclosing limit fired: that limit reports it, with its own seconds
+            raise
         raise expired() from None
     finally:
         _thread.deadline = enclosing
