@@ -131,7 +131,8 @@ def main(args: list[str] | None = None) -> None:
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         command = typer.main.get_command(app)
-        _readable_help(command)
+        with contextlib.suppress(AttributeError):  # a typer past the pinned range: --help shows its own types
+            _readable_help(command)
         config = find_config()
         default_map = apply(command, config)
         if config.path is not None and ("-v" in sys.argv or "--verbose" in sys.argv):
