@@ -192,11 +192,7 @@ def clean(
                 )
                 if isinstance(task, _Task):
                     _remember(stores[task.root], task, outcome)
-                summary.add(outcome)
-                if report is not None:
-                    report.write(json.dumps(outcome.manifest(), ensure_ascii=False) + "\n")
-                if on_outcome is not None:
-                    on_outcome(outcome)
+                tell(summary, outcome, report, on_outcome)
                 if outcome.fatal:
                     raise OutputError(outcome.path, outcome.reason or "cannot write")
     finally:
@@ -400,6 +396,17 @@ def _clean_task(task: _Task) -> Outcome:
     written = os.stat(task.output)
     outcome.record = record._replace(status="cleaned", out_size=written.st_size, out_mtime_ns=written.st_mtime_ns)
     return outcome
+
+
+def tell(
+    summary: Summary, outcome: Outcome, report: IO[str] | None, on_outcome: Callable[[Outcome], None] | None
+) -> None:
+    """What every engine does with each outcome as it comes: count it, write its manifest line, pass it on."""
+    summary.add(outcome)
+    if report is not None:
+        report.write(json.dumps(outcome.manifest(), ensure_ascii=False) + "\n")
+    if on_outcome is not None:
+        on_outcome(outcome)
 
 
 def result_outcome(shown: str, result: CleanResult, output: str | None) -> Outcome:

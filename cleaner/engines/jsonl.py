@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from cleaner.document import Document
-from cleaner.engines.batch import DEFAULT_TIMEOUT, Outcome, Summary, result_outcome
+from cleaner.engines.batch import DEFAULT_TIMEOUT, Outcome, Summary, result_outcome, tell
 from cleaner.engines.workers import Failure, Mapper, Ready, default_jobs, ordered_map, prestart
 from cleaner.errors import CleanerError, InputError
 from cleaner.options import Options
@@ -102,11 +102,7 @@ def clean_jsonl(
                         reason = f"cannot write this record: {exc}"
                         outcome = dataclasses.replace(outcome, status="failed", reason=reason)
                         out.write(json_line(_rejected(line.number, outcome.status, reason, fields)) + "\n")
-                summary.add(outcome)
-                if report is not None:
-                    report.write(json.dumps(outcome.manifest(), ensure_ascii=False) + "\n")
-                if on_outcome is not None:
-                    on_outcome(outcome)
+                tell(summary, outcome, report, on_outcome)
     summary.elapsed = time.monotonic() - started
     return summary
 

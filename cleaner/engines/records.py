@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import json
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from cleaner.document import CleanResult, Document
-from cleaner.engines.batch import DEFAULT_TIMEOUT, WORKER_GRACE, Outcome, Summary, display_path, result_outcome
+from cleaner.engines.batch import DEFAULT_TIMEOUT, WORKER_GRACE, Outcome, Summary, display_path, result_outcome, tell
 from cleaner.engines.workers import Failure, Mapper, Ready, default_jobs, ordered_map, prestart
 from cleaner.errors import CleanerError, InputError, ReadError
 from cleaner.options import Options
@@ -112,11 +111,7 @@ def write_rows(
                     outcome, row = result
                 if row is not None:
                     write(row)
-                summary.add(outcome)
-                if report is not None:
-                    report.write(json.dumps(outcome.manifest(), ensure_ascii=False) + "\n")
-                if on_outcome is not None:
-                    on_outcome(outcome)
+                tell(summary, outcome, report, on_outcome)
     summary.elapsed = time.monotonic() - started
     return summary
 
