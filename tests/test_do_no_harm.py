@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from cleaner import clean_html
+from cleaner import Options, clean_html
 
 PARAGRAPHS = [
     "The city council approved the harbour budget on Tuesday night after a debate that lasted until dawn.",
@@ -156,3 +156,99 @@ def test_the_times_heading_the_updates_of_a_live_report_are_kept() -> None:
     result = clean_html(html, site_rules=False)
     assert "\n10 p.m.\n" in result.text
     assert "\n9:30 p.m.\n" in result.text
+
+
+# trafilatura's mode, chosen per page ("auto"): fast, then its fallback extractors where fast's text looks wrong
+
+TOWN_MENU = ["The town", "Councils", "Departments", "Services", "Citizens", "Companies", "Tourism", "Health"]
+BREAK_IN = [
+    "Two ambulances of the home care service were broken into on Tuesday night in the yard of the health centre.",
+    "The thieves smashed the side windows and took a defibrillator, two oxygen bottles and a bag of medicines.",
+    "The town's health department said the service would run with one vehicle until the windows are repaired.",
+    "Police are looking at the footage of a camera at the entrance and ask witnesses to call the station.",
+]
+
+
+def town_hall_page() -> str:
+    """A town hall's news page (class names in Portuguese, as on the Brazilian page this case comes from): a
+    menu of a hundred links in plain <div>s (no <nav>), then the news item, its sentences set apart by <br>
+    rather than in paragraphs."""
+    menu = "".join(
+        f"<li><a href='/s/{i}'>{section}</a><ul>"
+        + "".join(f"<li><a href='/s/{i}/{j}'>{section} office {j}</a></li>" for j in range(14))
+        + "</ul></li>"
+        for i, section in enumerate(TOWN_MENU)
+    )
+    return (
+        "<!doctype html><html lang='en'><head><title>Ambulances broken into | Town Hall</title></head><body>"
+        f"<div class='topo'><div id='menu-principal'><ul class='menu'>{menu}</ul></div></div>"
+        "<div class='conteudo'><div class='noticia'><h1>Ambulances broken into</h1>"
+        f"<div class='texto'>{'<br>'.join(BREAK_IN)}</div></div></div>"
+        "<div class='rodape'>Town Hall, Main Square 1</div></body></html>"
+    )
+
+
+def test_a_menu_that_fast_takes_for_the_article_is_left_out() -> None:
+    html = town_hall_page()
+    fast_alone = clean_html(html, options=Options(site_rules=False, extraction="fast"))
+    assert fast_alone.text.count("office") > 100
+    result = clean_html(html, site_rules=False)
+    assert "office" not in result.text
+    for sentence in BREAK_IN:
+        assert sentence in result.text
+
+
+def test_an_article_made_mostly_of_a_list_keeps_the_list() -> None:
+    """Near miss: most of the text is short lines, as in a menu, but they are the article's."""
+    bands = [f"{name} ({day})" for day in ("Friday", "Saturday") for name in ("Low Tide", "Gull Song", "Fog Horn")]
+    bands += [f"The {name} Band (Sunday)" for name in ("Harbour", "Ferry", "Quay", "Pier", "Anchor", "Deckhand")]
+    intro = "The festival published its line-up on Friday: twelve bands will play on two stages in June."
+    outro = "Tickets go on sale on Monday at the tourist office and online; children under twelve get in for free."
+    items = "".join(f"<li>{band}</li>" for band in bands)
+    html = news_page(f"<p>{intro}</p><ul>{items}</ul><p>{outro}</p>", title="Festival line-up")
+    result = clean_html(html, site_rules=False)
+    for line in (intro, *bands, outro):
+        assert line in result.text
+
+
+FERRY = [
+    "The ferry between the two islands will run every hour from May, the operator said on Monday morning.",
+    "Until now boats left every two hours, and passengers often waited on the quay in the rain and the wind.",
+    "A second vessel, bought second-hand from a Norwegian company, makes the new timetable possible this year.",
+]
+
+
+def blog_post_with_cards() -> str:
+    """A short post, then a 'you may also like' list whose cards are <article>s inside another <article>
+    (a common blog theme), each with a long excerpt: together far more text than the post."""
+    cards = "".join(
+        f"<article class='post type-post'><h2><a href='/p/{n}'>The harbour master retires after {n + 20} years</a>"
+        f"</h2><p>Excerpt {n}: "
+        + "A long report about the coastal towns, their markets, their schools and the keepers of the lighthouses. " * 3
+        + "</p></article>"
+        for n in range(6)
+    )
+    return (
+        "<!doctype html><html lang='en'><head><title>Hourly ferry from May | Island Post</title></head><body>"
+        "<header><nav><a href='/'>Home</a></nav></header><div class='content'>"
+        "<article class='post type-post'><h1>Hourly ferry from May</h1>"
+        + "".join(f"<p>{p}</p>" for p in FERRY)
+        + f"</article><article class='post type-post'>{cards}</article></div>"
+        "<footer><p>© 2026 Island Post</p></footer></body></html>"
+    )
+
+
+def test_a_short_post_before_nested_article_cards_is_kept_whole() -> None:
+    result = clean_html(blog_post_with_cards(), site_rules=False)
+    for paragraph in FERRY:
+        assert paragraph in result.text
+
+
+def test_nested_article_cards_do_not_make_the_fallbacks_add_other_posts() -> None:
+    """Near miss: the cards' text dwarfs the post's, which would look like fast having found only a fragment;
+    the fallbacks would then take the cards in. Paragraphs of an <article> inside another do not count."""
+    html = blog_post_with_cards()
+    fallbacks = clean_html(html, options=Options(site_rules=False, extraction="full"))
+    assert "Excerpt 0" in fallbacks.text
+    result = clean_html(html, site_rules=False)
+    assert not any(f"Excerpt {n}" in result.text for n in range(6))

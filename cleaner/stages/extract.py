@@ -8,7 +8,9 @@ extractors, and runs them only when that text is a small share of the page's par
 sets, each then losing 80 to 90 % of the article), and the fallbacks find it. Paragraphs of an <article>
 inside another are not counted: they are cards of other posts, which the fallbacks would add (one page).
 It runs them too when most of ``fast``'s text is in short lines (a menu taken for the article: one page
-of 296, where the fallbacks' text is the article) and keeps theirs if it has fewer. Everywhere else the
+of 296, where the fallbacks' text is the article) and keeps theirs if it has fewer; and when ``fast``'s
+text is trafilatura's last resort, every <p> of the page and none of the subheadings between them (its main
+extractor found almost nothing: one page of 296, which lost its summary and subheadings). Everywhere else the
 fallbacks were slower and less precise. ``favor_recall`` is not the default because it loosens
 trafilatura's boilerplate filters for pages no rule covers. Its process-wide deduplication cache is kept
 off: it would make the output depend on the order in which documents are processed. Comments are left
@@ -48,6 +50,9 @@ _FALLBACK_BELOW = 0.3
 # page's navigation that fast took for the article; the fallbacks, which compare candidates, find it
 _MENU_ABOVE = 0.5
 _NESTED_ARTICLE_PARAGRAPHS = etree.XPath("//article//article//p")
+_HEADINGS_AMONG_PARAGRAPHS = etree.XPath(
+    "//*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6][normalize-space()][preceding::p][following::p]"
+)
 _MENU_LINE = 30  # characters: a line shorter than this is a menu item or a label, whatever the language
 _HEADLINE_WITHIN = 3  # the headline, when trafilatura keeps it, is among the first blocks
 _TITLE_SEPARATORS = re.compile(r" (?:[|–—:»·-]|::) ")  # on whitespace-collapsed titles: linear
@@ -75,6 +80,10 @@ def extract_text(doc: Document, *, markdown: bool = False, mode: str = DEFAULT_E
         elif _menu_share(text) > _MENU_ABOVE:
             fuller = _trafilatura(doc, markdown, "full")
             if fuller and _menu_share(fuller) < _menu_share(text):
+                text = fuller
+        elif _is_paragraph_dump(doc.tree, text):
+            fuller = _trafilatura(doc, markdown, "full")
+            if _visible_chars(fuller) >= _FALLBACK_BELOW * _visible_chars(text):
                 text = fuller
     else:
         text = _trafilatura(doc, markdown, mode)
@@ -110,6 +119,22 @@ def _paragraph_chars(tree: HtmlElement) -> int:
     (a "you may also like" list), whose text the fallbacks would add to the article."""
     everywhere = sum(_visible_chars(p.text_content()) for p in tree.iter("p"))
     return everywhere - sum(_visible_chars(p.text_content()) for p in _NESTED_ARTICLE_PARAGRAPHS(tree))
+
+
+def _is_paragraph_dump(tree: HtmlElement, text: str | None) -> bool:
+    """Whether ``fast``'s text is trafilatura's last resort rather than an extraction: when its main extractor
+    finds under 250 characters, it returns every paragraph of the page (its ``baseline``), a menu's or a
+    teaser's included, and leaves out the subheadings between them and a summary that is not a <p>; the
+    fallbacks compare real candidates there. An extraction keeps the subheadings among the paragraphs it
+    takes, so text that is all the page's paragraphs and none of the headings between them is the dump."""
+    squeezed = _NOT_WORD.sub("", text or "")  # words only: Markdown's marks are not in the page's text
+    if not squeezed or squeezed != _NOT_WORD.sub("", "".join(p.text_content() for p in tree.iter("p"))):
+        return False
+    if not _HEADINGS_AMONG_PARAGRAPHS(tree):
+        return False
+    from trafilatura import baseline  # its first choices (JSON-LD, <article>) would have given other text
+
+    return squeezed == _NOT_WORD.sub("", baseline(tree)[1])
 
 
 def _menu_share(text: str | None) -> float:
