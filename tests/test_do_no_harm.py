@@ -252,3 +252,20 @@ def test_nested_article_cards_do_not_make_the_fallbacks_add_other_posts() -> Non
     assert "Excerpt 0" in fallbacks.text
     result = clean_html(html, site_rules=False)
     assert not any(f"Excerpt {n}" in result.text for n in range(6))
+
+
+def test_two_posts_quoted_from_one_account_keep_their_attribution_lines() -> None:
+    tweets = [
+        "The harbour committee meets at 9 a.m. to vote on the quay walls. #HarbourBudget",
+        "The council adjourns until next week after the vote on the harbour budget. #HarbourBudget",
+    ]
+    attribution = "— City Council (@CityCouncil) March 4, 2026"
+    quoted = "".join(
+        f"<p>{paragraph}</p><blockquote class='twitter-tweet'><p lang='en'>{tweet}</p>"
+        f"&mdash; City Council (@CityCouncil) <a href='https://twitter.com/x/status/{n}'>March 4, 2026</a></blockquote>"
+        for n, (paragraph, tweet) in enumerate(zip(PARAGRAPHS, tweets, strict=False))
+    )
+    html = news_page(quoted + "".join(f"<p>{p}</p>" for p in PARAGRAPHS[2:]))
+    result = clean_html(html, site_rules=False)
+    assert result.text.count(attribution) == 2
+    assert_article_kept(result.text)

@@ -61,10 +61,15 @@ def _doomed(rule: TextRule, blocks: list[Block]) -> set[int]:
     doomed = set()
     for i, block in enumerate(blocks):
         key = " ".join(block.plain.casefold().split())
-        if key in seen and i in allowed:
+        if key in seen and i in allowed and not _IN_STRUCTURE.match(block.text):
             doomed.add(i)
         seen.add(key)
     return doomed
+
+
+# a list item, table row, quote or attribution line ("— Name (@handle) date"): it may repeat in an article
+# (two tables' header rows, one option in two lists, two posts quoted from one account on one day)
+_IN_STRUCTURE = re.compile(r"[-*+>|—–]\s")
 
 
 _WORD = re.compile(r"\w")
