@@ -269,3 +269,17 @@ def test_two_posts_quoted_from_one_account_keep_their_attribution_lines() -> Non
     result = clean_html(html, site_rules=False)
     assert result.text.count(attribution) == 2
     assert_article_kept(result.text)
+
+
+def test_a_list_with_a_link_under_each_item_keeps_its_last_links() -> None:
+    """A link alone on a line at the end is a trailer ('Source: https://...'), but not when every item of a
+    list has one: the last items' links are the article's as much as the first ones'."""
+    games = ["Harbour Pilot board game", "Lighthouse puzzle, 1000 pieces", "Ferry Race card game", "Knot Tying kit"]
+    games += ["Tide Tables quiz", "Seagull memory game", "Quay Walls building blocks", "Fishing Fleet dice game"]
+    items = "".join(f"<p>{n}) {game}<br>https://shop.example/p/{n}</p>" for n, game in enumerate(games, start=1))
+    html = news_page(f"<p>{PARAGRAPHS[0]}</p><p>{PARAGRAPHS[1]}</p>{items}", title="Games for a rainy harbour day")
+    result = clean_html(html, site_rules=False)
+    for n in range(1, len(games) + 1):
+        assert f"https://shop.example/p/{n}" in result.text
+    trailer = news_page("".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "<p>Source: https://council.example/budget</p>")
+    assert "https://council.example/budget" not in clean_html(trailer, site_rules=False).text

@@ -65,6 +65,7 @@ class TextRule:
     side: Literal["after", "before"]  # for ``cut``: the rest removed with the marker
     until_prose: bool  # for ``cut`` after: stop before the first block that reads as prose
     prose_before: int = 0  # for ``cut``: only a marker with at least this many blocks of prose before it
+    only_at_ends: bool = False  # for ``drop`` in a zone: nothing when the pattern also matches outside it
 
 
 @dataclass(frozen=True)

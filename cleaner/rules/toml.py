@@ -229,6 +229,7 @@ def _text_rule(entry: dict[str, Any], action: str, path: Path, where: str, patte
     keys = {"name", "position", "within", "share", "max_chars", "min_chars", "note"}
     keys |= {"pattern"} if action != "repeat" else set()
     keys |= {"side", "until", "prose_before"} if action == "cut" else set()
+    keys |= {"only_at_ends"} if action == "drop" else set()
     _check_keys(entry, keys, path, where)
     if action != "repeat" and "pattern" not in entry:
         raise RuleError(str(path), f"{where}.pattern: missing")
@@ -263,6 +264,7 @@ def _text_rule(entry: dict[str, Any], action: str, path: Path, where: str, patte
         side=side,  # type: ignore[arg-type]
         until_prose=until == "prose",
         prose_before=_positive(entry, "prose_before", path, where) or 0,
+        only_at_ends=_get(entry, "only_at_ends", bool, path, where, False),
     )
 
 

@@ -40,7 +40,10 @@ def _doomed(rule: TextRule, blocks: list[Block]) -> set[int]:
     """Indexes of the blocks ``rule`` removes."""
     candidates = _candidates(rule, blocks)
     if rule.action == "drop":
-        return set(_matching(rule, blocks, candidates))
+        matched = _matching(rule, blocks, candidates)
+        if matched and rule.only_at_ends and _matching(rule, blocks, _outside_zone(rule, blocks)):
+            return set()  # the same shape in the body: the article's own (a list of links, one per item)
+        return set(matched)
     if rule.action == "cut":
         markers = _matching(rule, blocks, candidates)
         if markers and rule.prose_before:
@@ -116,6 +119,11 @@ def _candidates(rule: TextRule, blocks: list[Block], *, limit_size: bool = True)
     if high is None:
         return [i for i in zone if low <= len(blocks[i].plain)]
     return [i for i in zone if low <= len(blocks[i].plain) <= high]
+
+
+def _outside_zone(rule: TextRule, blocks: list[Block]) -> list[int]:
+    zone = set(_candidates(rule, blocks, limit_size=False))
+    return [i for i in range(len(blocks)) if i not in zone]
 
 
 def _matching(rule: TextRule, blocks: list[Block], candidates: list[int]) -> list[int]:
