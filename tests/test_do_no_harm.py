@@ -283,3 +283,48 @@ def test_a_list_with_a_link_under_each_item_keeps_its_last_links() -> None:
         assert f"https://shop.example/p/{n}" in result.text
     trailer = news_page("".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "<p>Source: https://council.example/budget</p>")
     assert "https://council.example/budget" not in clean_html(trailer, site_rules=False).text
+
+
+PROXY = [
+    "The head of the agency announced the prices at a meeting in the capital on Monday, before the holiday season.",
+    "He said the money would reach families in need in every province and in eighty-four countries abroad.",
+    "Donations can be made at post offices, at the agency's branches and through the banks it works with.",
+    "Last year more than four hundred thousand people gave through the scheme, a record since it began.",
+]
+PROXY_SUBHEADINGS = ["Prices for home and abroad", "How to give"]
+LIVE_BAR = ["Live: parliament's children's session", "Shipping in the strait followed live by tracking system"]
+
+
+def utility_class_page() -> str:
+    """A news agency's page styled with utility classes only (no 'article' or 'content' in a class name): a
+    live bar whose popover lists headlines in <p>s, then the headline, the summary and the body."""
+    popover = "".join(
+        f"<a class='block p-3 bg-white' href='/live/{n}'><p class='font-semibold text-sm'>{headline}</p></a>"
+        for n, headline in enumerate(LIVE_BAR)
+    )
+    body = (
+        f"<p>{PROXY[0]}</p><p>{PROXY[1]}</p><h2>{PROXY_SUBHEADINGS[0]}</h2><p>{PROXY[2]}</p>"
+        f"<h2>{PROXY_SUBHEADINGS[1]}</h2><p>{PROXY[3]}</p>"
+    )
+    return (
+        "<!doctype html><html lang='en'><head><title>Proxy donation prices set</title></head><body>"
+        "<div class='container flex items-center py-2'><div class='relative inline-block'>"
+        f"<div class='anchor-popover rounded-lg shadow-xl'>{popover}</div></div></div>"
+        "<section><h1 class='text-[32px]'>Proxy donation prices set</h1><div class='flex flex-col'>"
+        "<span class='lora text-[18px] text-descriptionColor'>Prices are 18,000 lira at home, 7,000 abroad.</span>"
+        "</div><div class='items-start p-5'>"
+        f"<div class='embed-responsive prose max-w-none space-y-4'>{body}</div></div></section></body></html>"
+    )
+
+
+def test_subheadings_are_kept_where_fast_falls_back_to_every_paragraph_of_the_page() -> None:
+    """fast's main extractor finds almost nothing here, and trafilatura's last resort is every <p> of the page:
+    the live bar's headlines in, the subheadings out. auto recognises that text and runs the fallbacks."""
+    html = utility_class_page()
+    fast_alone = clean_html(html, options=Options(site_rules=False, extraction="fast")).text
+    assert LIVE_BAR[0] in fast_alone
+    assert PROXY_SUBHEADINGS[0] not in fast_alone
+    result = clean_html(html, site_rules=False)
+    for line in (*PROXY, *PROXY_SUBHEADINGS):
+        assert line in result.text
+    assert not any(headline in result.text for headline in LIVE_BAR)
