@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -38,6 +39,13 @@ _DIGIT_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _DOMAIN = re.compile(r"\b[\w-]{1,63}\.(?:com|org|net|de|co|uk|fr|es|it|io|info|news)\b", re.IGNORECASE)
 _FIRST_LETTER = re.compile(r"\w")
+# Content terms, for how much of a line's vocabulary the rest of the dump shares: words of four letters or
+# more, and character pairs of scripts written without spaces.
+_TERM = re.compile(r"[^\W\d_]{4,}")
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+")
+_LEAD_LINES = 3  # the first prose lines, the article's lead
+ANCHOR = 0.5  # a line of 8 words or more at least this likely to be article text is taken for the article's
+# own; the scorer removes only lines after the last such line (the tail), never one inside the article
 
 
 def _headline_cased(words: list[str]) -> bool:
@@ -74,6 +82,30 @@ def _seen(flags: list[bool]) -> list[bool]:
     return result
 
 
+def _terms(text: str) -> set[str]:
+    folded = text.casefold()
+    terms = set(_TERM.findall(folded))
+    for run in _UNSPACED.findall(folded):
+        terms.update(run[i : i + 2] for i in range(len(run) - 1))
+    return terms
+
+
+def _cohesion(blocks: Sequence[Block], prose: list[bool]) -> list[tuple[float, float]]:
+    """For each line, the share of its terms found in another line of the dump, and in the lead (the first
+    prose lines; 1 for a line of the lead): an article's paragraphs share its vocabulary, the teasers, bios,
+    prompts and comments of its tail mostly do not."""
+    terms = [_terms(block.plain) for block in blocks]
+    lines_with = Counter(term for line in terms for term in line)
+    lead_lines = [index for index, flag in enumerate(prose) if flag][:_LEAD_LINES]
+    lead = set().union(*(terms[index] for index in lead_lines))
+    shares = []
+    for index, line in enumerate(terms):
+        count = len(line) or 1
+        in_lead = 1.0 if index in lead_lines else sum(term in lead for term in line) / count
+        shares.append((sum(lines_with[term] > 1 for term in line) / count, in_lead))
+    return shares
+
+
 def dump_features(blocks: Sequence[Block], phrase_rules: Sequence = ()) -> list[dict[str, float]]:
     """Features of each line of a text dump: the page scorer's text features and the dump's own."""
     rows = text_features(blocks, phrase_rules)
@@ -88,6 +120,7 @@ def dump_features(blocks: Sequence[Block], phrase_rules: Sequence = ()) -> list[
     salutation = [len(w) <= 4 and block.plain.endswith(",") for w, block in zip(words, blocks, strict=True)]
     stamped = [_CLOCK.search(block.plain) is not None and len(w) < 12 for w, block in zip(words, blocks, strict=True)]
     seen_match, seen_salutation, seen_stamp = _seen(matched), _seen(salutation), _seen(stamped)
+    cohesion = _cohesion(blocks, prose)
     prose_after = [0] * (count + 1)
     for index in range(count - 1, -1, -1):
         prose_after[index] = prose_after[index + 1] + prose[index]
@@ -122,6 +155,8 @@ def dump_features(blocks: Sequence[Block], phrase_rules: Sequence = ()) -> list[
                 "year": float(_YEAR.search(text) is not None),
                 "domain": float(_DOMAIN.search(text) is not None),
                 "lowercase_start": float(bool((m := _FIRST_LETTER.search(text)) and m.group().islower())),
+                "shared_terms": cohesion[index][0],
+                "lead_terms": cohesion[index][1],
             }
         )
     return rows
@@ -131,3 +166,17 @@ def score_dump_blocks(blocks: Sequence[Block], *, scorer: BlockScorer | None = N
     """Probability that each line of a text dump is article text."""
     scorer = scorer or load_scorer("text", MODEL_PATH)
     return [scorer.probability(row) for row in dump_features(blocks, generic_phrase_rules())]
+
+
+def tail_removals(blocks: Sequence[Block], probabilities: Sequence[float], threshold: float) -> list[bool]:
+    """Which lines the scorer removes: those below ``threshold`` after the dump's last anchor line (8 words or
+    more, at least ``ANCHOR`` likely to be article text). Inside the article, lines the model doubts are
+    mostly its own short ones (subheadings, list items, quotes): cross-validated, removing them cost recall
+    for little precision, while the tail holds most of what the rules leave. No anchor, no removal."""
+    anchors = [
+        index
+        for index, (block, probability) in enumerate(zip(blocks, probabilities, strict=True))
+        if probability >= ANCHOR and len(block.plain.split()) >= _SHORT_WORDS
+    ]
+    last = anchors[-1] if anchors else len(blocks)
+    return [index > last and probability < threshold for index, probability in enumerate(probabilities)]
