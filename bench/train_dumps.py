@@ -36,9 +36,13 @@ from bench.train import FOLDS, LABEL_SHARE, SEED, _load_scorer_module, fit  # no
 THRESHOLDS = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7)
 TARGET_PRECISION = 0.04
 MAX_RECALL_LOSS = 0.005
-# The chosen threshold is reported but the model is written off (threshold 0): the dump features (every generic
-# phrase rule searched on every line) make cleaning a dump about ten times slower, past issue 16's speed bound
-# (bench/dumps.py: style A 1.3x and 1.9x faster than trafilatura with the scorer on, at least 5x asked for).
+# Cross-validated recall moves by about this much between neighbouring thresholds and feature variants: the
+# threshold chosen keeps it to spare under MAX_RECALL_LOSS
+RECALL_MARGIN = 0.001
+# False: the chosen threshold is reported but the model is written off (threshold 0). With the scorer on at 0.2,
+# bench/dumps.py measured cleaning a dump only 2.7x (aeb) and 3.6x (fundus) faster than trafilatura extracting the
+# page for style A, 1.4x and 1.8x for style B (16x / 6.8x with it off): issue 16 asks at least 5x, for a
+# precision gain of +0.006 (aeb) and +0.003 (fundus) over the rules alone
 SHIP_ON = False
 SETS = ("aeb", "fundus")
 
@@ -156,10 +160,13 @@ def report_and_fit(pages: list[dict], score_aeb):
             rules = changes
             continue
         gains = [changes[name][0] - rules[name][0] for name in SETS]
-        bounded = all(changes[name][1] >= -MAX_RECALL_LOSS for name in SETS)
+        bounded = all(changes[name][1] >= RECALL_MARGIN - MAX_RECALL_LOSS for name in SETS)
         if bounded and min(gains) > 0 and sum(gains) > best:
             chosen, best, reached = threshold, sum(gains), all(changes[n][0] >= TARGET_PRECISION for n in SETS)
-    bound = f"recall -{MAX_RECALL_LOSS} at most below the dump and precision above the rules alone, on each set"
+    bound = (
+        f"recall -{MAX_RECALL_LOSS} at most below the dump ({RECALL_MARGIN} to spare) and precision above the rules"
+        " alone, on each set"
+    )
     if chosen:
         lines.append(
             f"chosen threshold: {chosen} (the most precision with {bound}); issue 16's precision"

@@ -3,17 +3,21 @@
 A text dump (an earlier extractor's output, a crawl's WET text, a dataset's ``text`` column) has no
 elements to look at, only its lines. Each line gets the text features of the page scorer
 (``score.text_features``: length, sentence shape, punctuation, capitals, position, runs of short lines,
-repetition, the generic phrase rules of every shipped language) and the ones that tell the tail of a
-dump from its article: how many lines stand between it and the nearest prose line on either side, how
-the lines around it are shaped (a lead-in ending with a colon, a run of headline-cased lines), and the
-shapes of comment threads and profiles (handles, dates and times, "ago", URLs). A logistic regression
-trained by ``python bench/train_dumps.py`` on trafilatura dumps of both development sets turns them into
-the probability that the line is article text; a line below the model's threshold is removed as
-``scorer`` (the features that weighed most against it named), like a block of a page.
+repetition, the generic phrase rules of every shipped language on lines up to 80 characters) and the ones
+that tell the tail of a dump from its article: how many lines stand between it and the nearest prose line on
+either side, how the lines around it are shaped (a lead-in ending with a colon, a run of headline-cased
+lines), the shapes of comment threads and profiles (handles, dates and times, "ago", URLs), and how much of
+its vocabulary the rest of the dump and its lead share. A logistic regression trained by ``python
+bench/train_dumps.py`` on trafilatura dumps of both development sets turns them into the probability that the
+line is article text. The scorer reads the lines as they were before the text rules, and removes, from those
+the rules left, the lines below the threshold that come after the last line it is sure is article text
+(``tail_removals``), each as ``scorer`` with the features that weighed most against it.
 
 The model is a small JSON file (``text_scorer.json``) read once per process; scoring is plain Python. It
-ships off (threshold 0): cross-validated by site, no threshold raised precision by 0.04 over the dump on both
-sets while keeping recall within 0.005 (bench/train_dumps_report.txt); ``--keep-threshold`` turns it on.
+ships off (threshold 0): cross-validated by site, at its best threshold (0.2) it raised precision over the
+rules alone on both sets within the recall bound, but by +0.006 and +0.003 only, and computing its features
+made cleaning a dump slower than issue 16's speed bound allows (bench/train_dumps.py's ``SHIP_ON``);
+``--keep-threshold 0.2`` turns it on.
 """
 
 from __future__ import annotations
@@ -43,6 +47,9 @@ _FIRST_LETTER = re.compile(r"\w")
 # more, and character pairs of scripts written without spaces.
 _TERM = re.compile(r"[^\W\d_]{4,}")
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+")
+# The generic phrase rules are features of lines up to this long only: their phrases stand in short lines, and
+# searching every line with every rule made cleaning a dump 3x slower (200 characters: 2x; bench/dumps.py)
+_PHRASE_CHARS = 80
 _LEAD_LINES = 3  # the first prose lines, the article's lead
 ANCHOR = 0.5  # a line of 8 words or more at least this likely to be article text is taken for the article's
 # own; the scorer removes only lines after the last such line (the tail), never one inside the article
@@ -108,7 +115,12 @@ def _cohesion(blocks: Sequence[Block], prose: list[bool]) -> list[tuple[float, f
 
 def dump_features(blocks: Sequence[Block], phrase_rules: Sequence = ()) -> list[dict[str, float]]:
     """Features of each line of a text dump: the page scorer's text features and the dump's own."""
-    rows = text_features(blocks, phrase_rules)
+    rows = text_features(blocks)
+    for block, row in zip(blocks, rows, strict=True):
+        searched = len(block.plain) <= _PHRASE_CHARS
+        for rule in phrase_rules:
+            text = block.lower if rule.folded else block.plain
+            row[f"rule:{rule.name}"] = float(searched and rule.regex.search(text) is not None)
     prose = [row["prose"] > 0 for row in rows]
     back, ahead = _distances(prose)
     words = [block.plain.split() for block in blocks]
