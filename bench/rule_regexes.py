@@ -24,6 +24,7 @@ import regex
 
 from cleaner import Options, clean_html
 from cleaner.rules import load_catalog
+from cleaner.rules.literals import ScreenedPattern
 from cleaner.rules.regexes import BoundedPattern, probe_lines, slow_line
 from cleaner.stages.budget import time_budget, time_limit
 
@@ -50,8 +51,8 @@ def recorded_searches(pages: list[Path]) -> list[tuple[re.Pattern[str], str]]:
 
     for ruleset in load_catalog(Options().rules_dirs).rulesets:
         for rule in ruleset.text_rules:
-            if isinstance(rule.regex, re.Pattern):
-                object.__setattr__(rule, "regex", Recording(rule.regex))
+            if isinstance(rule.regex, ScreenedPattern):  # recorded unscreened: every line a pattern is asked about
+                object.__setattr__(rule, "regex", Recording(rule.regex.compiled))
     try:
         for page in pages:
             clean_html(gzip.decompress(page.read_bytes()) if page.suffix == ".gz" else page.read_bytes())
@@ -59,7 +60,8 @@ def recorded_searches(pages: list[Path]) -> list[tuple[re.Pattern[str], str]]:
         for ruleset in load_catalog(Options().rules_dirs).rulesets:
             for rule in ruleset.text_rules:
                 if isinstance(rule.regex, Recording):
-                    object.__setattr__(rule, "regex", rule.regex.compiled)
+                    compiled = rule.regex.compiled
+                    object.__setattr__(rule, "regex", ScreenedPattern(compiled.pattern, compiled.flags))
     return searches
 
 
@@ -105,7 +107,7 @@ def probes() -> None:
         r.regex
         for rs in load_catalog(Options().rules_dirs).rulesets
         for r in rs.text_rules
-        if isinstance(r.regex, re.Pattern)
+        if isinstance(r.regex, ScreenedPattern)
     ]
     lines = sum(len(probe_lines(p.pattern, p.flags)) for p in shipped)
     for name, search_of in [

@@ -12,6 +12,7 @@ from lxml import etree
 from cleaner.rules.xpath import Expression
 
 if TYPE_CHECKING:
+    from cleaner.rules.literals import ScreenedPattern
     from cleaner.rules.regexes import BoundedPattern
 
 Position = Literal["any", "head", "tail", "ends"]
@@ -55,7 +56,8 @@ class TextRule:
 
     name: str
     action: Literal["drop", "cut", "trim", "repeat"]
-    regex: re.Pattern[str] | BoundedPattern | None  # None for ``repeat``; bounded: from the user (rules/regexes.py)
+    # None for ``repeat``; screened: shipped (rules/literals.py); bounded: from the user (rules/regexes.py)
+    regex: ScreenedPattern | BoundedPattern | re.Pattern[str] | None
     folded: bool  # the regex is matched against the lower-cased block (see _compile_pattern)
     position: Position
     within: int | None  # blocks from the head, the tail, or either end

@@ -23,6 +23,7 @@ from lxml import etree
 
 from cleaner.errors import RuleError, translated
 from cleaner.rules import xpath as xpaths
+from cleaner.rules.literals import ScreenedPattern
 from cleaner.rules.model import HtmlRule, RuleSet, RuleTest, SimpleSelector, TextRule
 from cleaner.rules.regexes import BoundedPattern, bounded
 from cleaner.sources.files import read_regular
@@ -39,6 +40,12 @@ class Phrases:
     digest: str
     sources: tuple[tuple[Path, str, tuple[str, ...]], ...] = ()  # (file, class, its phrases) as read
     tokens: dict[str, frozenset[str]] = field(default_factory=dict)  # class -> class/id tokens, all languages
+    # the files of ``sources``, resolved once (each rule file asks whether they all are shipped ones)
+    resolved: frozenset[Path] = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        resolved = frozenset(path.resolve() for path in {path for path, _, _ in self.sources})
+        object.__setattr__(self, "resolved", resolved)
 
     def check(self) -> None:
         """Each phrase must be a regex fragment. Loading does not check them (compiling the rules that use
@@ -108,9 +115,7 @@ def load_toml_ruleset(path: Path, phrases: Phrases | None = None, *, vetted: Pat
     unless they come whole from the ``vetted`` folder (the shipped rules, which the test suite probes)."""
     phrases = phrases or Phrases({}, "")
     vetted_file = vetted is not None and path.resolve().is_relative_to(vetted.resolve())
-    vetted_phrases = vetted is not None and all(
-        source.resolve().is_relative_to(vetted.resolve()) for source, _, _ in phrases.sources
-    )
+    vetted_phrases = vetted is not None and all(source.is_relative_to(vetted.resolve()) for source in phrases.resolved)
     data = _read_toml(path)
     _check_keys(data, {"name", "description", "match", "html", "text", "test"}, path, "")
     match = data.get("match", {})
@@ -138,6 +143,9 @@ def load_toml_ruleset(path: Path, phrases: Phrases | None = None, *, vetted: Pat
         _expect(value, str, path, key)
         expanded, used = _expand(value, phrases, path, key)
         uses_phrases |= used
+        if vetted_file and (vetted_phrases or not used):  # shipped and probed by the tests: compiled on first use
+            source, folded = _folded_form(expanded)
+            return ScreenedPattern(source), folded
         try:
             compiled, folded = _compile_pattern(expanded)
         except re.error:
@@ -145,8 +153,6 @@ def load_toml_ruleset(path: Path, phrases: Phrases | None = None, *, vetted: Pat
                 phrases.check()  # names the broken phrase, if it is one
             with translated(f"{path}: {key}", RuleError):
                 raise
-        if vetted_file and (vetted_phrases or not used):
-            return compiled, folded
         return bounded(compiled.pattern, compiled.flags, f"{path}: {key}"), folded
 
     body_selector = _get(html, "body", str, path, "html", None)
@@ -307,19 +313,25 @@ def _expand(value: str, phrases: Phrases, path: Path, key: str) -> tuple[str, bo
 
 
 def _compile_pattern(expanded: str) -> tuple[re.Pattern[str], bool]:
-    """Compile a text pattern; return it and whether it is to be matched against lower-cased text.
+    """Compile a text pattern; return it and whether it is to be matched against lower-cased text."""
+    source, folded = _folded_form(expanded)
+    return re.compile(source), folded
+
+
+def _folded_form(expanded: str) -> tuple[str, bool]:
+    """A text pattern as it is matched, and whether it is to be matched against lower-cased text.
 
     Python's ``re`` runs a long ``(?i)`` alternation about ten times slower than the same pattern on
     lower-cased text. So a pattern that is case-insensitive as a whole, and has nothing that lower-casing
-    the text would break (an upper-case letter, a character escape, a case-sensitive group), is compiled
-    without the flag and matched against the lower-cased block.
+    the text would break (an upper-case letter, a character escape, a case-sensitive group), loses the flag
+    and is matched against the lower-cased block.
     """
     body = expanded.removeprefix("(?i)")
     unescaped = re.sub(r"\\.", "", body)
     foldable = body != expanded and "(?-i" not in body and not re.search(r"\\[xuUN]", body)
     if not foldable or any(c.isupper() for c in unescaped):
-        return re.compile(expanded), False
-    return re.compile(body), True
+        return expanded, False
+    return body, True
 
 
 def _compile_css(selector: str, path: Path, key: str) -> etree.XPath:

@@ -22,14 +22,13 @@ from cleaner.rules import HtmlRule, RuleSet, SimpleSelector
 from cleaner.stages.graby import apply_site_configs, attached, guarded
 
 # Code, never text: dropped before anything else, so that the text of what is removed reads as text.
-_INVISIBLE = etree.XPath("//script | //style | //noscript")
+_INVISIBLE_TAGS = ("noscript", "script", "style")
 # trafilatura deletes these with everything in them, except where it handles them specially.
 _CLEANED_SPECIALLY = frozenset({"head", "form", "figure", "math", "table", "td", "th", "tr"})
 _LINK_TEXT = etree.XPath(".//a")
 _WORD_PARTS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _KEEP_TAGS = frozenset({"html", "head", "body"})
-_WHITESPACE = re.compile(r"\s+")
-_SEEN_LIMIT = 200_000  # attribute values remembered per rule combination: bounds memory on long batches
+_SEEN_LIMIT = 20_000  # attribute values remembered per rule combination: a few MB, about 50 pages of new values
 
 
 def prune(doc: Document) -> None:
@@ -37,8 +36,7 @@ def prune(doc: Document) -> None:
     tree = doc.tree
     if tree is None:
         return
-    for element in _INVISIBLE(tree):
-        element.drop_tree()
+    _drop_tags(tree, _INVISIBLE_TAGS)
     apply_site_configs(doc, lambda rules: partial(_AttributeIndex(tree, rules).candidates, tree))  # graby's order
     rules = [(ruleset, rule) for ruleset in doc.rulesets if not ruleset.ftr for rule in ruleset.html_rules]
     # an ftr body is chosen after every removal, the TOML rules' too, as graby chooses it after its strips
@@ -47,8 +45,7 @@ def prune(doc: Document) -> None:
         _apply_rules(doc, rules)
     _keep_body_only(doc)
     if not doc.keep_body_text:  # a body kept as it stands keeps its asides and forms too
-        for element in _unextracted()(tree):
-            element.drop_tree()
+        _drop_tags(tree, unextracted_tags())
     if not ftr_body:
         _apply_rules(doc, rules)
 
@@ -91,19 +88,22 @@ def unextracted_tags() -> frozenset[str]:
     return frozenset(MANUALLY_CLEANED) - _CLEANED_SPECIALLY
 
 
-@cache
-def _unextracted() -> etree.XPath:
-    return etree.XPath(" | ".join(f"//{tag}" for tag in sorted(unextracted_tags())))
+def _drop_tags(tree: HtmlElement, tags: Iterable[str]) -> None:
+    """Drop every element of one of ``tags``, found in one walk over the tree (an XPath union walks it once per
+    tag: 47 walks for trafilatura's list)."""
+    for element in list(tree.iter(*tags)):
+        element.drop_tree()
 
 
 def text_length(element: HtmlElement) -> int:
-    """Characters of visible text, whitespace not counted."""
-    return len(_WHITESPACE.sub("", element.text_content()))
+    """Characters of visible text, whitespace not counted (``str.split`` and ``re``'s ``\\s`` take the same
+    characters as whitespace; splitting is five times faster than deleting them with a regex)."""
+    return sum(map(len, element.text_content().split()))
 
 
 def visible_text(element: HtmlElement) -> str:
     """The element's text on one line, with a space wherever two text nodes meet."""
-    return _WHITESPACE.sub(" ", " ".join(element.itertext())).strip()
+    return " ".join(" ".join(element.itertext()).split())
 
 
 def _tokens_of(names: str) -> frozenset[str]:
@@ -169,8 +169,10 @@ class _AttributeIndex:
         if wanted.scan is None:
             self.tokens: list[tuple[HtmlElement, frozenset[str]]] = []
             return
+        seen = wanted.seen
         for value in wanted.scan(tree):
-            hits, keys = wanted.matches(value.attrname, value)
+            name = value.attrname
+            hits, keys = seen.get((name, value)) or wanted.remember(name, value)
             if not (hits or keys):
                 continue  # what most attribute values come to
             element = value.getparent()
@@ -213,27 +215,27 @@ class _Wanted:
     seen: dict[tuple[str, str], tuple[frozenset[str], tuple]] = field(default_factory=dict, compare=False)
 
     @staticmethod
-    @lru_cache(maxsize=256)
+    @lru_cache(maxsize=32)
     def of(vocabulary: frozenset[str], selectors: tuple[SimpleSelector, ...]) -> _Wanted:
         keys = frozenset(_index_key(s) for s in selectors)
         names = sorted({"class", "id"} | {name for name, _ in keys})
         scan = etree.XPath(" | ".join(f"//@{name}" for name in names)) if vocabulary or keys else None
         return _Wanted(scan, vocabulary, keys)
 
-    def matches(self, name: str, value: str) -> tuple[frozenset[str], tuple]:
-        """The tokens and index keys one attribute value carries; remembered, since pages of a site, and
-        elements of a page, repeat the same values."""
-        found = self.seen.get((name, value))
-        if found is None:
-            if len(self.seen) > _SEEN_LIMIT:
-                self.seen.clear()
-            if name in ("class", "id"):
-                hits = _tokens_of(value) & self.vocabulary if self.vocabulary else frozenset()
-                keys = tuple((name, part) for part in value.split() if (name, part) in self.keys)
-            else:
-                hits, keys = frozenset(), ((name, value),) if (name, value) in self.keys else ()
-            found = self.seen[(name, value)] = (hits, keys)
-        return found
+    def remember(self, name: str, value: str) -> tuple[frozenset[str], tuple]:
+        """The tokens and index keys one attribute value carries, remembered (pages of a site, and elements of a
+        page, repeat the same values) as a plain string: lxml's result strings hold their element, hence the
+        whole page. At most ``_SEEN_LIMIT`` values are kept; past it, the memory starts afresh."""
+        if len(self.seen) >= _SEEN_LIMIT:
+            self.seen.clear()
+        value = str(value)
+        if name in ("class", "id"):
+            hits = _tokens_of(value) & self.vocabulary if self.vocabulary else frozenset()
+            keys = tuple((name, part) for part in value.split() if (name, part) in self.keys)
+        else:
+            hits, keys = frozenset(), ((name, value),) if (name, value) in self.keys else ()
+        self.seen[(name, value)] = (hits, keys)
+        return hits, keys
 
 
 def _index_key(selector: SimpleSelector) -> tuple[str, str]:

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 from cleaner.document import Block, Document, Removal, plain_form
 from cleaner.rules import TextRule
+from cleaner.rules.literals import ScreenedPattern
 
 
 def apply_text_rules(doc: Document) -> None:
@@ -82,7 +83,7 @@ def _trim(rule: TextRule, blocks: list[Block]) -> list[str]:
     """Cut each block in ``rule``'s zone at the start of its pattern's match, keeping the part before it
     when that part has words and the part removed is at most ``max_chars`` long; the parts removed."""
     removed = []
-    for i in _candidates(rule, blocks, limit_size=False):
+    for i in _candidates(rule, blocks, limit_size=False):  # not screened: a trim pattern fails fast on its own
         block = blocks[i]
         # a folded pattern is matched on the lower-cased line: its offsets hold when lower-casing kept the length
         subject = block.text.lower() if rule.folded else block.text
@@ -128,10 +129,12 @@ def _outside_zone(rule: TextRule, blocks: list[Block]) -> list[int]:
 
 def _matching(rule: TextRule, blocks: list[Block], candidates: list[int]) -> list[int]:
     """The candidates ``rule``'s pattern matches (one loop: this is where a dump's cleaning spends its time)."""
+    subjects = [blocks[i].lower for i in candidates] if rule.folded else [blocks[i].plain for i in candidates]
     search = rule.regex.search
-    if rule.folded:
-        return [i for i in candidates if search(blocks[i].lower) is not None]
-    return [i for i in candidates if search(blocks[i].plain) is not None]
+    # a shipped pattern first tells which lines hold none of the literals each of its matches contains
+    # (rules/literals.py): most rules match no line of a page
+    worth = rule.regex.may_match(subjects) if isinstance(rule.regex, ScreenedPattern) else range(len(subjects))
+    return [candidates[k] for k in worth if search(subjects[k]) is not None]
 
 
 _PERIOD_END = re.compile(r"[.…][\"'”’»)\]]*$")
