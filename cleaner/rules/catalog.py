@@ -95,12 +95,17 @@ class Catalog:
         ]
         return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
-    def for_fingerprint(self, html: str) -> RuleSet | None:
+    def for_fingerprint(self, html: str, present: frozenset[str]) -> RuleSet | None:
         """The ftr file graby adds for a page carrying one of its fingerprints (a Blogger or WordPress
-        generator, Medium, ippen.media, Substack): ``fingerprint.<host>.txt``, else its parent's wildcard file."""
-        head_ends = html.find("</head>")
-        head_ends = head_ends if head_ends > 0 else len(html)
+        generator, Medium, ippen.media, Substack): ``fingerprint.<host>.txt``, else its parent's wildcard file.
+        ``present``: the fingerprints' literals that occur in ``html`` (rules/needles.py), most often none."""
+        head_ends = None
         for literal, pattern, host in FINGERPRINTS:
+            if literal not in present:
+                continue
+            if head_ends is None:
+                head_ends = html.find("</head>")
+                head_ends = head_ends if head_ends > 0 else len(html)
             ends = len(html) if host == "fingerprint.ippen.media" else head_ends  # a script; the others are <head> tags
             if html.find(literal, 0, ends) >= 0 and pattern.search(html, 0, ends):
                 return self._by_host.get(host) or self._by_host.get("." + host.split(".", 1)[1])
