@@ -8,6 +8,7 @@ once per run, never fatal.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import os
@@ -195,6 +196,11 @@ def load_catalog(extra_dirs: tuple[Path, ...] = (), *, shipped: bool = True) -> 
                 by_name[loaded.name] = loaded
     ordered = sorted(by_name.values(), key=lambda r: (_KIND_ORDER[r.kind], r.name))
     return Catalog(tuple(ordered), tuple(notices))
+
+
+# Freed while the interpreter is whole: left to its shutdown, a folder's catalog took 0.3 s more to free (measured
+# in the process batch workers are forked from, and in the command), as much as loading it from the cache.
+atexit.register(load_catalog.cache_clear)
 
 
 def _shipped_rulesets(phrases: Phrases) -> dict[Path, RuleSet]:
