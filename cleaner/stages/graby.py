@@ -12,13 +12,14 @@ reported (``Document.rule_errors``); the page goes on.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from lxml import etree
 from lxml.html import HtmlElement
 
 from cleaner.document import Document, Removal
 from cleaner.rules import HtmlRule, RuleSet
+from cleaner.rules.needles import strings_in
 from cleaner.rules.xpath import evaluate
 
 _HIDDEN = etree.XPath("//*[contains(@style, 'display:none') or contains(@style, 'visibility:hidden')]")
@@ -45,13 +46,13 @@ def apply_site_configs(
         return
     drop_metadata_nodes(doc, sets)
     # a rule whose strings the page's source (the one parsed) lacks cannot match: skipped without walking the tree
-    source = doc.rewritten_html or doc.content
+    present = strings_in(doc.rewritten_html or doc.content, (s for ruleset in sets for s in strings_needed(ruleset)))
     live = [
         (ruleset, rule)
         for phase in (1, 2, 3)
         for ruleset in sets
         for rule in ruleset.html_rules
-        if rule.phase == phase and (not rule.needs or any(s in source for s in rule.needs))
+        if rule.phase == phase and (not rule.needs or any(s in present for s in rule.needs))
     ]
     tokens = [rule for _, rule in live if rule.xpath is None]
     candidates = index(tokens) if tokens else None
@@ -66,6 +67,11 @@ def apply_site_configs(
     if any(not r.everywhere for r in sets):  # a site's own config: global.txt alone keeps the page as it is
         for element in _HIDDEN(doc.tree):
             _remove(doc, "ftr:hidden", element)
+
+
+def strings_needed(ruleset: RuleSet) -> Iterator[str]:
+    """The strings whose presence in the page decides which of the rule set's HTML rules may match."""
+    return (s for rule in ruleset.html_rules for s in rule.needs)
 
 
 def drop_metadata_nodes(doc: Document, sets: list[RuleSet]) -> None:

@@ -14,8 +14,10 @@ from urllib.parse import urlsplit
 
 from cleaner.document import Document
 from cleaner.rules import Catalog, RuleSet
+from cleaner.rules.ftr import FINGERPRINTS
+from cleaner.rules.needles import strings_in
 from cleaner.stages.decode import parse_html
-from cleaner.stages.graby import ftr_sets
+from cleaner.stages.graby import ftr_sets, strings_needed
 
 _URL_SOURCES = (
     ("canonical", "//link[@rel='canonical']/@href"),
@@ -42,12 +44,11 @@ def resolve(doc: Document, catalog: Catalog, *, site_rules: bool = True) -> None
     matched = {r.name: r for r in catalog.for_host(doc.site)}
     # ftr autodetect_on_failure: no keeps global.txt and graby's fingerprint files off the site
     autodetect = all(r.autodetect for r in matched.values())
-    matched.update(
-        (r.name, r)
-        for r in catalog.fingerprinted
-        if (autodetect or not r.ftr) and _fingerprint_matches(r, doc, generator)
-    )
-    fingerprint = catalog.for_fingerprint(doc.content) if autodetect and doc.kind == "html" else None
+    candidates = [r for r in catalog.fingerprinted if autodetect or not r.ftr]
+    # every string looked for in the raw HTML, here and by graby's rules, found in one pass (rules/needles.py)
+    present = strings_in(doc.content, _strings_wanted(doc, [*matched.values(), *candidates], autodetect))
+    matched.update((r.name, r) for r in candidates if _fingerprint_matches(r, doc, generator, present))
+    fingerprint = catalog.for_fingerprint(doc.content, present) if autodetect and doc.kind == "html" else None
     if fingerprint is not None:
         matched.setdefault(fingerprint.name, fingerprint)
     ordered = sorted(matched.values(), key=lambda r: catalog.position[r.name])
@@ -73,14 +74,26 @@ def domain_matches(host: str | None, domain: str) -> bool:
     return host is not None and (host == domain or host.endswith("." + domain))
 
 
-def _fingerprint_matches(ruleset: RuleSet, doc: Document, generator: str) -> bool:
+def _strings_wanted(doc: Document, rulesets: list[RuleSet], autodetect: bool) -> set[str]:
+    """What resolve and graby will look for in ``doc.content``: markers, fingerprints, find strings, needs."""
+    if doc.kind == "text":
+        return {marker for r in rulesets for marker in r.text_markers}
+    wanted = {marker for r in rulesets for marker in r.html_markers}
+    if autodetect:
+        wanted.update(literal for literal, _, _ in FINGERPRINTS)
+    for ruleset in rulesets:
+        if ruleset.ftr:
+            wanted.update(find for find, _ in ruleset.replacements)
+            wanted.update(strings_needed(ruleset))
+    return wanted
+
+
+def _fingerprint_matches(ruleset: RuleSet, doc: Document, generator: str, present: frozenset[str]) -> bool:
     if ruleset.everywhere:
         return True
     if doc.kind == "text":
-        return any(marker in doc.content for marker in ruleset.text_markers)
-    return any(marker in doc.content for marker in ruleset.html_markers) or any(
-        g in generator for g in ruleset.generators
-    )
+        return any(marker in present for marker in ruleset.text_markers)
+    return any(marker in present for marker in ruleset.html_markers) or any(g in generator for g in ruleset.generators)
 
 
 def _rewrite_html(doc: Document) -> None:
@@ -95,7 +108,10 @@ def _rewrite_html(doc: Document) -> None:
         for find, replace in ruleset.replacements:
             pairs[find] = replace
     html = doc.content
+    present = strings_in(html, pairs)
     for find, replace in pairs.items():
+        if html is doc.content and find not in present:
+            continue  # absent from the page (once a pair has changed the page, the later ones are simply applied)
         html = html.replace(find, replace)
     if html != doc.content:
         doc.tree, doc.rewritten_html = parse_html(html, doc.source), html
