@@ -9,6 +9,8 @@ best of ``--repeat`` runs:
 
   bare      python bench/bare_trafilatura.py DIR OUT   read, trafilatura.extract, write; one process
   bare fast the same with fast=True: what cleaner's auto mode runs first
+  bare auto trafilatura in cleaner's auto mode (--auto): fast, then its full extraction where fast's text
+            fails the test stages/extract.py applies; like for like with cleaner's default, rules aside
   1 job     cleaner clean DIR --jobs 1 --force         rules included
   2 jobs    cleaner clean DIR --jobs 2 --force
 
@@ -52,6 +54,8 @@ TARGETS = {  # name: (limit, "max" or "min"); the per-page ones hold for the who
     "1 job / bare fast": (1.0, "max"),
     "1 job / bare, copies": (1 / 1.3, "max"),
     "1 job / bare fast, copies": (1.0, "max"),
+    "1 job / bare auto": (1.0, "max"),
+    "1 job / bare auto, copies": (1.0, "max"),
     "2 jobs speed-up, copies": (1.85, "min"),
     "re-run / first run": (0.02, "max"),
     "no-op 10000 / find": (10.0, "max"),
@@ -116,6 +120,8 @@ def measure(work: Path, unchanged_files: list[int], repeat: int, copies: int) ->
         "1 job / bare fast": small["1 job"] / small["bare fast"],
         "1 job / bare, copies": large["1 job"] / large["bare"],
         "1 job / bare fast, copies": large["1 job"] / large["bare fast"],
+        "1 job / bare auto": small["1 job"] / small["bare auto"],
+        "1 job / bare auto, copies": large["1 job"] / large["bare auto"],
         "2 jobs speed-up, copies": large["1 job"] / large["2 jobs"],
         "re-run / first run": rerun / large["2 jobs"],
     }
@@ -227,12 +233,13 @@ def profile(pages: list[Path]) -> int:
 
 
 def compare(folder: Path, bare_output: Path, repeat: int) -> dict[str, float]:
-    """Best times of bare (default and fast), 1 job and 2 jobs over ``folder``, run in turn so that a slow
+    """Best times of bare (default, fast and auto), 1 job and 2 jobs over ``folder``, run in turn so that a slow
     spell of the machine falls on all of them; and the peak memory (kB) of a worker and of the parent."""
     bare = [sys.executable, str(ROOT / "bench" / "bare_trafilatura.py"), str(folder), str(bare_output)]
     commands = {
         "bare": bare,
         "bare fast": [*bare, "--fast"],
+        "bare auto": [*bare, "--auto"],
         "1 job": [*CLEANER, "--jobs", "1", "--force", str(folder)],
         "2 jobs": [*CLEANER, "--jobs", "2", "--force", str(folder)],
     }
