@@ -55,17 +55,21 @@ _DEPTH_ERROR = "Excessive depth"
 
 def decode(doc: Document) -> None:
     """Fill ``doc.content`` from ``doc.raw`` unless the caller gave text, and ``doc.tree`` for HTML."""
+    utf8 = None  # the text's UTF-8 bytes, when they are the raw bytes: the parser takes them as they are
     if not doc.content:
         if not doc.raw.strip():
             raise InputError(doc.source, "empty input")
         doc.content, doc.encoding, doc.encoding_source = decode_bytes(
             doc.raw, doc.source, declared=doc.declared_charset, html=doc.kind == "html", url=doc.url
         )
-    doc.content = xml_safe(doc.content)
+        utf8 = doc.raw if doc.encoding == "utf-8" else None  # decoded strictly: it encodes back to the same bytes
+    safe = xml_safe(doc.content)
+    if safe is not doc.content:
+        doc.content, utf8 = safe, None
     if not doc.content.strip():
         raise InputError(doc.source, "no text in input")
     if doc.kind == "html":
-        doc.tree = parse_html(doc.content, doc.source)
+        doc.tree = parse_html(doc.content, doc.source, utf8)
 
 
 def xml_safe(text: str) -> str:
@@ -150,10 +154,10 @@ def _codec_name(label: str | None) -> str | None:
         return None
 
 
-def parse_html(text: str, where: str) -> lxml.html.HtmlElement:
+def parse_html(text: str, where: str, utf8: bytes | None = None) -> lxml.html.HtmlElement:
     """Parse like trafilatura does (comments and processing instructions dropped), with libxml2's size
     limits lifted (the caller caps the input size) and its depth limit reported instead of silently
-    truncating the document."""
+    truncating the document. ``utf8``: ``text`` encoded in UTF-8, when the caller has it."""
     parser = lxml.html.HTMLParser(
         remove_comments=True,
         remove_pis=True,
@@ -163,7 +167,8 @@ def parse_html(text: str, where: str) -> lxml.html.HtmlElement:
         encoding="utf-8",
     )
     with translated(where):
-        tree = lxml.html.document_fromstring(text.encode("utf-8", errors="replace"), parser=parser)
+        encoded = text.encode("utf-8", errors="replace") if utf8 is None else utf8
+        tree = lxml.html.document_fromstring(encoded, parser=parser)
     if any(entry.message.startswith(_DEPTH_ERROR) for entry in parser.error_log):
         raise InputError(where, "HTML nested too deeply (over 2048 levels): the parser would drop part of it")
     return tree
