@@ -14,9 +14,6 @@ from pathlib import Path
 
 import trafilatura
 
-source, target = Path(sys.argv[1]), Path(sys.argv[2])
-fast, auto = "--fast" in sys.argv[3:], "--auto" in sys.argv[3:]
-
 
 def auto_extract(html: str) -> str | None:
     """trafilatura in cleaner's auto mode: the same test, on the same tree, as extract.extract_text."""
@@ -35,9 +32,16 @@ def auto_extract(html: str) -> str | None:
     return text
 
 
-for path in sorted(source.rglob("*.html")):
-    html = path.read_text(encoding="utf-8", errors="replace")
-    text = auto_extract(html) if auto else trafilatura.extract(html, include_comments=False, fast=fast)
-    output = target / path.relative_to(source).with_suffix(".txt")
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text or "", encoding="utf-8")
+def main() -> None:
+    source, target = Path(sys.argv[1]), Path(sys.argv[2])
+    fast, auto = "--fast" in sys.argv[3:], "--auto" in sys.argv[3:]
+    for path in sorted(source.rglob("*.html")):
+        html = path.read_text(encoding="utf-8", errors="replace")
+        text = auto_extract(html) if auto else trafilatura.extract(html, include_comments=False, fast=fast)
+        output = target / path.relative_to(source).with_suffix(".txt")
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text or "", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

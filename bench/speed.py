@@ -26,7 +26,8 @@ second) no longer weighs: on 181 files it is a fifth of a 2-job run and caps any
 
 ``--profile`` measures nothing of the above: it cleans each page in this process (one job, the rules loaded
 once) with each stage of the pipeline timed (CPU time, ms per page), then runs trafilatura.extract on the
-same pages in both its modes, so that a stage that grows is seen against the extractor it wraps.
+same pages in its default and fast modes and in cleaner's auto procedure, so that a stage that grows is
+seen against the extractor it wraps.
 
 Peak memory is the largest VmHWM of any worker process during the 2-job runs, and of the parent. Pages default to the
 181 pages of ../shared/eval (gzipped HTML); any folder of .html files can be given.
@@ -216,11 +217,18 @@ def profile(pages: list[Path]) -> int:
             pipeline.clean_bytes(data)
     whole = time.process_time() - started
     spent["with_fallback"] -= spent["prune"] + spent["extract"]  # its own share: a second attempt, the choice
+    from bare_trafilatura import auto_extract  # beside this script
+
     bare = {}
-    for mode, fast in (("bare trafilatura (default)", False), ("bare trafilatura (fast)", True)):
+    modes: dict[str, Callable[[str], Any]] = {
+        "bare trafilatura (default)": lambda html: trafilatura.extract(html, include_comments=False),
+        "bare trafilatura (fast)": lambda html: trafilatura.extract(html, include_comments=False, fast=True),
+        "bare trafilatura (auto)": auto_extract,  # cleaner's decision procedure, without the rules
+    }
+    for mode, extract in modes.items():
         started = time.process_time()
         for data in pages_bytes:
-            trafilatura.extract(data.decode("utf-8", errors="replace"), include_comments=False, fast=fast)
+            extract(data.decode("utf-8", errors="replace"))
         bare[mode] = time.process_time() - started
     per_page = 1000 / len(pages)
     print(f"\n{'stage':28} {'ms/page':>8}  share")
