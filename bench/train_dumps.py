@@ -9,10 +9,12 @@ when most of its 4-token shingles are in the page's ground truth (as bench/train
 logistic regression over ``textscore.dump_features`` is fitted with bench/train.py's fixed seed and settings.
 The report is cross-validated with folds grouped by site (no site in both a training and a test fold): for each
 keep threshold, the change the cleaning makes to the dump's precision and recall (paired, page by page, the
-benchmark's metric), per set, and per language at the threshold chosen. The shipped threshold is the lowest-
-recall-loss one that raises precision by at least ``TARGET_PRECISION`` over the dump on each set while keeping
-recall within ``MAX_RECALL_LOSS`` of it (issue 16's figure); if none does, the model is written with threshold 0
-(off, usable with ``--keep-threshold``) and the report says so.
+benchmark's metric), per set, and per language at the threshold chosen; the scorer removes only lines of the
+dump's tail (``textscore.tail_removals``), as cleaning does. The shipped threshold is the one that raises
+precision most (summed over the sets) among those that raise it over the rules alone on each set while keeping
+recall within ``MAX_RECALL_LOSS`` of the dump's on each set (issue 16's bound); if none does, the model is written
+with threshold 0 (off, usable with ``--keep-threshold``) and the report says so. Whether it also reaches issue
+16's ``TARGET_PRECISION`` over the dump is reported.
 """
 
 from __future__ import annotations
@@ -31,9 +33,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.train import FOLDS, LABEL_SHARE, SEED, _load_scorer_module, fit  # noqa: E402
 
-THRESHOLDS = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)
+THRESHOLDS = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7)
 TARGET_PRECISION = 0.04
 MAX_RECALL_LOSS = 0.005
+# Cross-validated recall moves by about this much between neighbouring thresholds and feature variants: the
+# threshold chosen keeps it to spare under MAX_RECALL_LOSS
+RECALL_MARGIN = 0.001
+# False: the chosen threshold is reported but the model is written off (threshold 0). With the scorer on at 0.2,
+# bench/dumps.py measured cleaning a dump only 2.7x (aeb) and 3.6x (fundus) faster than trafilatura extracting the
+# page for style A, 1.4x and 1.8x for style B (16x / 6.8x with it off): issue 16 asks at least 5x, for a
+# precision gain of +0.006 (aeb) and +0.003 (fundus) over the rules alone
+SHIP_ON = False
 SETS = ("aeb", "fundus")
 
 
@@ -52,7 +62,7 @@ def main() -> int:
     print("\n".join(lines))
     if not args.dry_run:
         args.report.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        write_model(model, threshold)
+        write_model(model, threshold if SHIP_ON else 0.0)
     return 0
 
 
@@ -109,6 +119,7 @@ def load_set(score_aeb, eval_dir: Path, name: str) -> list[dict]:
                 dump_score=score_aeb.page_score(expected, text),
                 truth=expected,
                 blocks=[block.text for block in blocks],
+                lines=blocks,
                 rules_keep=[id(block) in survivors for block in blocks],
                 rows=rows,
                 labels=labels,
@@ -138,21 +149,33 @@ def report_and_fit(pages: list[dict], score_aeb):
         "cross-validated change over the dump: precision / recall (pages losing 0.02 recall)",
         f"{'threshold':<10}" + "".join(f"{name:>34}" for name in SETS),
     ]
-    chosen = 0.0
+    chosen, best, rules, reached = 0.0, 0.0, None, False
     for threshold in (None, *THRESHOLDS):
         changes = {
             name: change([p for p in pages if p["set"] == name], held_out, threshold, score_aeb) for name in SETS
         }
         label = "rules" if threshold is None else str(threshold)
         lines.append(f"{label:<10}" + "".join(f"{_cells(changes[name]):>34}" for name in SETS))
-        meets = all(changes[name][0] >= TARGET_PRECISION and changes[name][1] >= -MAX_RECALL_LOSS for name in SETS)
-        if threshold is not None and meets and not chosen:
-            chosen = threshold
-    target = f"precision +{TARGET_PRECISION} and recall -{MAX_RECALL_LOSS} at most over the dump, on each set"
+        if threshold is None:
+            rules = changes
+            continue
+        gains = [changes[name][0] - rules[name][0] for name in SETS]
+        bounded = all(changes[name][1] >= RECALL_MARGIN - MAX_RECALL_LOSS for name in SETS)
+        if bounded and min(gains) > 0 and sum(gains) > best:
+            chosen, best, reached = threshold, sum(gains), all(changes[n][0] >= TARGET_PRECISION for n in SETS)
+    bound = (
+        f"recall -{MAX_RECALL_LOSS} at most below the dump ({RECALL_MARGIN} to spare) and precision above the rules"
+        " alone, on each set"
+    )
     if chosen:
-        lines.append(f"chosen threshold: {chosen} (the lowest meeting {target})")
+        lines.append(
+            f"chosen threshold: {chosen} (the most precision with {bound}); issue 16's precision"
+            f" +{TARGET_PRECISION} over the dump on each set: {'reached' if reached else 'not reached'}"
+        )
+        if not SHIP_ON:
+            lines.append(f"shipped off (threshold 0: too slow, see SHIP_ON); --keep-threshold {chosen} turns it on")
     else:
-        lines.append(f"chosen threshold: 0 (none meets {target}: the scorer is off for dumps)")
+        lines.append(f"chosen threshold: 0 (none keeps {bound}: the scorer is off for dumps)")
     lines.append("")
     shown = chosen or THRESHOLDS[0]
     lines.append(f"per language, rules alone -> rules and scorer at {shown} (cross-validated change over the dump):")
@@ -172,14 +195,12 @@ def report_and_fit(pages: list[dict], score_aeb):
 
 def change(pages: list[dict], held_out, threshold: float | None, score_aeb) -> tuple[float, float, int]:
     """Mean paired change of precision and recall over the dump, and the pages losing 0.02 recall or more."""
+    from cleaner.stages.textscore import tail_removals
+
     precision, recall, worse = [], [], 0
     for page in pages:
-        scores = held_out[page["id"]]
-        kept = [
-            text
-            for i, text in enumerate(page["blocks"])
-            if page["rules_keep"][i] and (threshold is None or scores[i] >= threshold)
-        ]
+        removed = tail_removals(page["lines"], held_out[page["id"]], threshold or 0.0)
+        kept = [text for i, text in enumerate(page["blocks"]) if page["rules_keep"][i] and not removed[i]]
         before, after = page["dump_score"], score_aeb.page_score(page["truth"], "\n".join(kept))
         if None in (before[0], after[0], before[1], after[1]):
             continue

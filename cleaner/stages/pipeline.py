@@ -64,9 +64,12 @@ def finish(doc: Document, options: Options) -> None:
             doc.blocks = split_blocks(doc.content)
             doc.extracted_chars = len(doc.content)
             frame_dump(doc)
-        if options.scores:
+        lines = list(doc.blocks)  # a dump's scorer reads its lines as they were, and removes after the rules
+        if options.scores and doc.kind == "html":
             apply_scorer(doc, options.keep_threshold, model=options.scorer_model)
         apply_text_rules(doc)
+        if options.scores and doc.kind != "html":
+            apply_scorer(doc, options.keep_threshold, model=options.scorer_model, lines=lines)
         identify_language(doc)
     if options.languages and doc.blocks and doc.language not in options.languages:
         doc.filtered = True

@@ -142,7 +142,8 @@ def text_features(blocks: Sequence[Block], phrase_rules: Sequence = ()) -> list[
     for index, block in enumerate(blocks):
         text = block.plain
         words = text.split()
-        letters = [c for c in text if c.isalpha()]
+        letters = list(filter(str.isalpha, text))  # the character counts through map/filter: these loops are most
+        # of a dump scorer's time
         row = {
             "chars_log": math.log1p(len(text)),
             "words_log": math.log1p(len(words)),
@@ -152,10 +153,11 @@ def text_features(blocks: Sequence[Block], phrase_rules: Sequence = ()) -> list[
             "sentences_log": math.log1p(len(re.findall(r"[.!?…](?:\s|$)", text))),
             "ends_colon": float(text.endswith(":")),
             "url_or_email": float(bool(_URL.search(text))),
-            "digit_share": sum(c.isdigit() for c in text) / (len(text) or 1),
-            "upper_share": sum(c.isupper() for c in letters) / (len(letters) or 1),
+            "digit_share": sum(map(str.isdigit, text)) / (len(text) or 1),
+            "upper_share": sum(map(str.isupper, letters)) / (len(letters) or 1),
             "capitalised_words": sum(w[:1].isupper() for w in words) / (len(words) or 1),
-            "punct_share": sum(not c.isalnum() and not c.isspace() for c in text) / (len(text) or 1),
+            # no character is both alphanumeric and a space
+            "punct_share": (len(text) - sum(map(str.isalnum, text)) - sum(map(str.isspace, text))) / (len(text) or 1),
             "short_word_share": sum(len(w) <= 3 for w in _WORD.findall(text)) / (len(words) or 1),
             "list_item": float(block.text.lstrip().startswith(("- ", "* ", "• "))),
             "position": index / (count - 1) if count > 1 else 0.0,
@@ -214,28 +216,36 @@ def score_html_blocks(doc: Document, *, scorer: BlockScorer | None = None) -> li
     return [scorer.probability(row) for row in html_features(doc, generic_phrase_rules())]
 
 
-def apply_scorer(doc: Document, threshold: float | None = None, *, model: Path | None = None) -> None:
+def apply_scorer(
+    doc: Document, threshold: float | None = None, *, model: Path | None = None, lines: Sequence[Block] | None = None
+) -> None:
     """Remove the blocks scored below ``threshold`` (the model's own when None; 0 keeps every block), each
-    removal naming the features that weighed most against it. ``model``: another model file."""
+    removal naming the features that weighed most against it. ``model``: another model file. ``lines``: a text
+    dump's lines before its text rules ran (what the dump model reads); the scorer then removes, from the lines
+    the rules left, those of the dump's tail it doubts (``textscore.tail_removals``), and a line a rule matched
+    keeps that rule's name."""
     if not doc.blocks or threshold == 0:
         return
     page = doc.tree is not None
     if page:
-        scorer, features = load_scorer("html", model or MODEL_PATH), html_features
-    else:  # a text dump: the dump scorer's own features and model (textscore imports this module)
+        scorer, features, removals = load_scorer("html", model or MODEL_PATH), html_features, _below
+    else:  # a text dump: the dump scorer's own features, model and removals (textscore imports this module)
         from cleaner.stages.textscore import MODEL_PATH as DUMP_MODEL_PATH
-        from cleaner.stages.textscore import dump_features
+        from cleaner.stages.textscore import dump_features, tail_removals
 
-        scorer, features = load_scorer("text", model or DUMP_MODEL_PATH), lambda d, r: dump_features(d.blocks, r)
+        scorer, features, removals = load_scorer("text", model or DUMP_MODEL_PATH), dump_features, tail_removals
     limit = scorer.threshold if threshold is None else threshold
     if limit == 0:
         return
-    rows = features(doc, generic_phrase_rules())
+    lines = doc.blocks if page or lines is None else lines
+    rows = features(doc if page else lines, generic_phrase_rules())
+    removed = removals(lines, [scorer.probability(row) for row in rows], limit)
+    doomed = {id(line): row for line, row, remove in zip(lines, rows, removed, strict=True) if remove}
     kept: list[Block] = []
     gap = False
-    for block, row in zip(doc.blocks, rows, strict=True):
-        if scorer.probability(row) < limit:
-            doc.removed.append(Removal("scorer", "scorer", block.text, scorer.reasons(row)))
+    for block in doc.blocks:
+        if id(block) in doomed:
+            doc.removed.append(Removal("scorer", "scorer", block.text, scorer.reasons(doomed[id(block)])))
             gap = gap or block.gap
             continue
         block.gap = block.gap or (gap and bool(kept))
@@ -244,6 +254,11 @@ def apply_scorer(doc: Document, threshold: float | None = None, *, model: Path |
     if kept:
         kept[0].gap = False
     doc.blocks = kept
+
+
+def _below(blocks: Sequence[Block], probabilities: Sequence[float], limit: float) -> list[bool]:
+    """A page's blocks the scorer removes: every one below the threshold."""
+    return [probability < limit for probability in probabilities]
 
 
 @cache

@@ -3,23 +3,28 @@
 A text dump (an earlier extractor's output, a crawl's WET text, a dataset's ``text`` column) has no
 elements to look at, only its lines. Each line gets the text features of the page scorer
 (``score.text_features``: length, sentence shape, punctuation, capitals, position, runs of short lines,
-repetition, the generic phrase rules of every shipped language) and the ones that tell the tail of a
-dump from its article: how many lines stand between it and the nearest prose line on either side, how
-the lines around it are shaped (a lead-in ending with a colon, a run of headline-cased lines), and the
-shapes of comment threads and profiles (handles, dates and times, "ago", URLs). A logistic regression
-trained by ``python bench/train_dumps.py`` on trafilatura dumps of both development sets turns them into
-the probability that the line is article text; a line below the model's threshold is removed as
-``scorer`` (the features that weighed most against it named), like a block of a page.
+repetition, the generic phrase rules of every shipped language on lines up to 80 characters) and the ones
+that tell the tail of a dump from its article: how many lines stand between it and the nearest prose line on
+either side, how the lines around it are shaped (a lead-in ending with a colon, a run of headline-cased
+lines), the shapes of comment threads and profiles (handles, dates and times, "ago", URLs), and how much of
+its vocabulary the rest of the dump and its lead share. A logistic regression trained by ``python
+bench/train_dumps.py`` on trafilatura dumps of both development sets turns them into the probability that the
+line is article text. The scorer reads the lines as they were before the text rules, and removes, from those
+the rules left, the lines below the threshold that come after the last line it is sure is article text
+(``tail_removals``), each as ``scorer`` with the features that weighed most against it.
 
 The model is a small JSON file (``text_scorer.json``) read once per process; scoring is plain Python. It
-ships off (threshold 0): cross-validated by site, no threshold raised precision by 0.04 over the dump on both
-sets while keeping recall within 0.005 (bench/train_dumps_report.txt); ``--keep-threshold`` turns it on.
+ships off (threshold 0): cross-validated by site, at its best threshold (0.2) it raised precision over the
+rules alone on both sets within the recall bound, but by +0.006 and +0.003 only, and computing its features
+made cleaning a dump slower than issue 16's speed bound allows (bench/train_dumps.py's ``SHIP_ON``);
+``--keep-threshold 0.2`` turns it on.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -38,6 +43,16 @@ _DIGIT_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _DOMAIN = re.compile(r"\b[\w-]{1,63}\.(?:com|org|net|de|co|uk|fr|es|it|io|info|news)\b", re.IGNORECASE)
 _FIRST_LETTER = re.compile(r"\w")
+# Content terms, for how much of a line's vocabulary the rest of the dump shares: words of four letters or
+# more, and character pairs of scripts written without spaces.
+_TERM = re.compile(r"[^\W\d_]{4,}")
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+")
+# The generic phrase rules are features of lines up to this long only: their phrases stand in short lines, and
+# searching every line with every rule took 2.7 times as long as all the other features together
+_PHRASE_CHARS = 80
+_LEAD_LINES = 3  # the first prose lines, the article's lead
+ANCHOR = 0.5  # a line of 8 words or more at least this likely to be article text is taken for the article's
+# own; the scorer removes only lines after the last such line (the tail), never one inside the article
 
 
 def _headline_cased(words: list[str]) -> bool:
@@ -74,9 +89,38 @@ def _seen(flags: list[bool]) -> list[bool]:
     return result
 
 
+def _terms(text: str) -> set[str]:
+    folded = text.casefold()
+    terms = set(_TERM.findall(folded))
+    for run in _UNSPACED.findall(folded):
+        terms.update(run[i : i + 2] for i in range(len(run) - 1))
+    return terms
+
+
+def _cohesion(blocks: Sequence[Block], prose: list[bool]) -> list[tuple[float, float]]:
+    """For each line, the share of its terms found in another line of the dump, and in the lead (the first
+    prose lines; 1 for a line of the lead): an article's paragraphs share its vocabulary, the teasers, bios,
+    prompts and comments of its tail mostly do not."""
+    terms = [_terms(block.plain) for block in blocks]
+    lines_with = Counter(term for line in terms for term in line)
+    lead_lines = [index for index, flag in enumerate(prose) if flag][:_LEAD_LINES]
+    lead = set().union(*(terms[index] for index in lead_lines))
+    shares = []
+    for index, line in enumerate(terms):
+        count = len(line) or 1
+        in_lead = 1.0 if index in lead_lines else sum(term in lead for term in line) / count
+        shares.append((sum(lines_with[term] > 1 for term in line) / count, in_lead))
+    return shares
+
+
 def dump_features(blocks: Sequence[Block], phrase_rules: Sequence = ()) -> list[dict[str, float]]:
     """Features of each line of a text dump: the page scorer's text features and the dump's own."""
-    rows = text_features(blocks, phrase_rules)
+    rows = text_features(blocks)
+    for block, row in zip(blocks, rows, strict=True):
+        searched = len(block.plain) <= _PHRASE_CHARS
+        for rule in phrase_rules:
+            text = block.lower if rule.folded else block.plain
+            row[f"rule:{rule.name}"] = float(searched and rule.regex.search(text) is not None)
     prose = [row["prose"] > 0 for row in rows]
     back, ahead = _distances(prose)
     words = [block.plain.split() for block in blocks]
@@ -88,6 +132,7 @@ def dump_features(blocks: Sequence[Block], phrase_rules: Sequence = ()) -> list[
     salutation = [len(w) <= 4 and block.plain.endswith(",") for w, block in zip(words, blocks, strict=True)]
     stamped = [_CLOCK.search(block.plain) is not None and len(w) < 12 for w, block in zip(words, blocks, strict=True)]
     seen_match, seen_salutation, seen_stamp = _seen(matched), _seen(salutation), _seen(stamped)
+    cohesion = _cohesion(blocks, prose)
     prose_after = [0] * (count + 1)
     for index in range(count - 1, -1, -1):
         prose_after[index] = prose_after[index + 1] + prose[index]
@@ -122,6 +167,8 @@ def dump_features(blocks: Sequence[Block], phrase_rules: Sequence = ()) -> list[
                 "year": float(_YEAR.search(text) is not None),
                 "domain": float(_DOMAIN.search(text) is not None),
                 "lowercase_start": float(bool((m := _FIRST_LETTER.search(text)) and m.group().islower())),
+                "shared_terms": cohesion[index][0],
+                "lead_terms": cohesion[index][1],
             }
         )
     return rows
@@ -131,3 +178,17 @@ def score_dump_blocks(blocks: Sequence[Block], *, scorer: BlockScorer | None = N
     """Probability that each line of a text dump is article text."""
     scorer = scorer or load_scorer("text", MODEL_PATH)
     return [scorer.probability(row) for row in dump_features(blocks, generic_phrase_rules())]
+
+
+def tail_removals(blocks: Sequence[Block], probabilities: Sequence[float], threshold: float) -> list[bool]:
+    """Which lines the scorer removes: those below ``threshold`` after the dump's last anchor line (8 words or
+    more, at least ``ANCHOR`` likely to be article text). Inside the article, lines the model doubts are
+    mostly its own short ones (subheadings, list items, quotes): cross-validated, removing them cost recall
+    for little precision, while the tail holds most of what the rules leave. No anchor, no removal."""
+    anchors = [
+        index
+        for index, (block, probability) in enumerate(zip(blocks, probabilities, strict=True))
+        if probability >= ANCHOR and len(block.plain.split()) >= _SHORT_WORDS
+    ]
+    last = anchors[-1] if anchors else len(blocks)
+    return [index > last and probability < threshold for index, probability in enumerate(probabilities)]

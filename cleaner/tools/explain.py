@@ -105,9 +105,12 @@ def explain(path: str | Path, *, url: str | None = None, options: Options | None
         if doc.tree is None:
             frame_dump(doc)
         drop_headline(doc)
-        if options.scores:
+        lines = list(doc.blocks)
+        if options.scores and doc.tree is not None:
             apply_scorer(doc, options.keep_threshold, model=options.scorer_model)
         apply_text_rules(doc)
+        if options.scores and doc.tree is None:  # a dump's scorer removes after its rules, as cleaning does
+            apply_scorer(doc, options.keep_threshold, model=options.scorer_model, lines=lines)
     removals = _Removals(doc.removed, catalog)
     lines = _line_parts(extracted, texts, {id(block) for block in doc.blocks}, removals)
     if doc.tree is not None:
