@@ -1,11 +1,12 @@
 """The baseline of bench/speed.py: a bare trafilatura loop over a folder, as a user would write it.
 
-    python bench/bare_trafilatura.py IN OUT [--fast]
+    python bench/bare_trafilatura.py IN OUT [--fast | --auto]
 
 Reads each .html file under IN, extracts its main text with trafilatura's defaults (comments off, as in
-the quality benchmark), or with ``fast=True`` (what cleaner's auto mode runs first), and writes
-``<stem>.txt`` at the same place under OUT (not next to the pages, where cleaner would take them for
-text dumps to clean).
+the quality benchmark), or with ``fast=True`` (what cleaner's auto mode runs first), or ``--auto``: fast,
+then trafilatura's full extraction where fast's text fails the test cleaner's ``auto`` mode applies
+(stages/extract.py: a fragment of the page's paragraphs, or mostly short lines); and writes ``<stem>.txt``
+at the same place under OUT (not next to the pages, where cleaner would take them for text dumps to clean).
 """
 
 import sys
@@ -13,10 +14,34 @@ from pathlib import Path
 
 import trafilatura
 
-source, target = Path(sys.argv[1]), Path(sys.argv[2])
-fast = "--fast" in sys.argv[3:]
-for path in sorted(source.rglob("*.html")):
-    text = trafilatura.extract(path.read_text(encoding="utf-8", errors="replace"), include_comments=False, fast=fast)
-    output = target / path.relative_to(source).with_suffix(".txt")
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text or "", encoding="utf-8")
+
+def auto_extract(html: str) -> str | None:
+    """trafilatura in cleaner's auto mode: the same test, on the same tree, as extract.extract_text."""
+    from cleaner.stages import extract  # its test only; the pages are not cleaned
+
+    tree = trafilatura.load_html(html)
+    if tree is None:
+        return None
+    text = trafilatura.extract(tree, include_comments=False, fast=True)
+    if extract._visible_chars(text) < extract._FALLBACK_BELOW * extract._paragraph_chars(tree):
+        fuller = trafilatura.extract(tree, include_comments=False)
+        return fuller if extract._visible_chars(fuller) > extract._visible_chars(text) else text
+    if extract._menu_share(text) > extract._MENU_ABOVE:
+        fuller = trafilatura.extract(tree, include_comments=False)
+        return fuller if fuller and extract._menu_share(fuller) < extract._menu_share(text) else text
+    return text
+
+
+def main() -> None:
+    source, target = Path(sys.argv[1]), Path(sys.argv[2])
+    fast, auto = "--fast" in sys.argv[3:], "--auto" in sys.argv[3:]
+    for path in sorted(source.rglob("*.html")):
+        html = path.read_text(encoding="utf-8", errors="replace")
+        text = auto_extract(html) if auto else trafilatura.extract(html, include_comments=False, fast=fast)
+        output = target / path.relative_to(source).with_suffix(".txt")
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text or "", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -9,6 +9,8 @@ best of ``--repeat`` runs:
 
   bare      python bench/bare_trafilatura.py DIR OUT   read, trafilatura.extract, write; one process
   bare fast the same with fast=True: what cleaner's auto mode runs first
+  bare auto trafilatura in cleaner's auto mode (--auto): fast, then its full extraction where fast's text
+            fails the test stages/extract.py applies; like for like with cleaner's default, rules aside
   1 job     cleaner clean DIR --jobs 1 --force         rules included
   2 jobs    cleaner clean DIR --jobs 2 --force
 
@@ -24,7 +26,8 @@ second) no longer weighs: on 181 files it is a fifth of a 2-job run and caps any
 
 ``--profile`` measures nothing of the above: it cleans each page in this process (one job, the rules loaded
 once) with each stage of the pipeline timed (CPU time, ms per page), then runs trafilatura.extract on the
-same pages in both its modes, so that a stage that grows is seen against the extractor it wraps.
+same pages in its default and fast modes and in cleaner's auto procedure, so that a stage that grows is
+seen against the extractor it wraps.
 
 Peak memory is the largest VmHWM of any worker process during the 2-job runs, and of the parent. Pages default to the
 181 pages of ../shared/eval (gzipped HTML); any folder of .html files can be given.
@@ -52,6 +55,8 @@ TARGETS = {  # name: (limit, "max" or "min"); the per-page ones hold for the who
     "1 job / bare fast": (1.0, "max"),
     "1 job / bare, copies": (1 / 1.3, "max"),
     "1 job / bare fast, copies": (1.0, "max"),
+    "1 job / bare auto": (1.0, "max"),
+    "1 job / bare auto, copies": (1.0, "max"),
     "2 jobs speed-up, copies": (1.85, "min"),
     "re-run / first run": (0.02, "max"),
     "no-op 10000 / find": (10.0, "max"),
@@ -116,6 +121,8 @@ def measure(work: Path, unchanged_files: list[int], repeat: int, copies: int) ->
         "1 job / bare fast": small["1 job"] / small["bare fast"],
         "1 job / bare, copies": large["1 job"] / large["bare"],
         "1 job / bare fast, copies": large["1 job"] / large["bare fast"],
+        "1 job / bare auto": small["1 job"] / small["bare auto"],
+        "1 job / bare auto, copies": large["1 job"] / large["bare auto"],
         "2 jobs speed-up, copies": large["1 job"] / large["2 jobs"],
         "re-run / first run": rerun / large["2 jobs"],
     }
@@ -210,11 +217,18 @@ def profile(pages: list[Path]) -> int:
             pipeline.clean_bytes(data)
     whole = time.process_time() - started
     spent["with_fallback"] -= spent["prune"] + spent["extract"]  # its own share: a second attempt, the choice
+    from bare_trafilatura import auto_extract  # beside this script
+
     bare = {}
-    for mode, fast in (("bare trafilatura (default)", False), ("bare trafilatura (fast)", True)):
+    modes: dict[str, Callable[[str], Any]] = {
+        "bare trafilatura (default)": lambda html: trafilatura.extract(html, include_comments=False),
+        "bare trafilatura (fast)": lambda html: trafilatura.extract(html, include_comments=False, fast=True),
+        "bare trafilatura (auto)": auto_extract,  # cleaner's decision procedure, without the rules
+    }
+    for mode, extract in modes.items():
         started = time.process_time()
         for data in pages_bytes:
-            trafilatura.extract(data.decode("utf-8", errors="replace"), include_comments=False, fast=fast)
+            extract(data.decode("utf-8", errors="replace"))
         bare[mode] = time.process_time() - started
     per_page = 1000 / len(pages)
     print(f"\n{'stage':28} {'ms/page':>8}  share")
@@ -227,12 +241,13 @@ def profile(pages: list[Path]) -> int:
 
 
 def compare(folder: Path, bare_output: Path, repeat: int) -> dict[str, float]:
-    """Best times of bare (default and fast), 1 job and 2 jobs over ``folder``, run in turn so that a slow
+    """Best times of bare (default, fast and auto), 1 job and 2 jobs over ``folder``, run in turn so that a slow
     spell of the machine falls on all of them; and the peak memory (kB) of a worker and of the parent."""
     bare = [sys.executable, str(ROOT / "bench" / "bare_trafilatura.py"), str(folder), str(bare_output)]
     commands = {
         "bare": bare,
         "bare fast": [*bare, "--fast"],
+        "bare auto": [*bare, "--auto"],
         "1 job": [*CLEANER, "--jobs", "1", "--force", str(folder)],
         "2 jobs": [*CLEANER, "--jobs", "2", "--force", str(folder)],
     }

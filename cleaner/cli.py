@@ -33,7 +33,6 @@ from rich.text import Text
 from cleaner.config import apply, find_config
 from cleaner.engines.batch import DEFAULT_TIMEOUT, Summary
 from cleaner.engines.batch import clean as clean_paths
-from cleaner.engines.jsonl import STDIO, Fields, clean_jsonl
 from cleaner.errors import (
     CleanerError,
     EngineError,
@@ -47,8 +46,8 @@ from cleaner.errors import (
 from cleaner.options import DEFAULT_MAX_PAGES, DEFAULT_MIN_SHARE, MIN_PAGES, FetchOptions, Options
 from cleaner.rules import load_catalog
 from cleaner.sinks.files import render, write_atomic
+from cleaner.sinks.jsonl import STDIO
 from cleaner.sources.files import Selection, walk
-from cleaner.tools.health import rule_health_lines, rules_stale
 from cleaner.version import __version__
 
 app = typer.Typer(
@@ -309,6 +308,8 @@ def clean(
     if not quiet and summary_line:
         _print_warnings((summary_line,))
     if jsonl is not None:
+        from cleaner.engines.jsonl import Fields, clean_jsonl
+
         if output is None or paths:
             raise typer.BadParameter("--jsonl IN needs -o OUT (- for stdout) and no PATH arguments")
         fields = Fields(html=html_field, text=text_field, url=url_field, id=id_field)
@@ -357,7 +358,11 @@ def clean(
             mapper=_mapper(engine, address),
             selection=selection,
         )
-    health = rule_health_lines(summary.applied, summary.fired, options.rules_dirs) if report is not None else []
+    health = []
+    if report is not None:
+        from cleaner.tools.health import rule_health_lines
+
+        health = rule_health_lines(summary.applied, summary.fired, options.rules_dirs)
     _summarise(quiet, summary.line(), *(f"rule set {line}" for line in health))
     raise typer.Exit(summary.exit_code)
 
@@ -663,6 +668,8 @@ def rules_stale_command(
     rules: RulesOption = None,
 ) -> None:
     """Rules that matched nothing over a batch, and sites whose output collapsed."""
+    from cleaner.tools.health import rules_stale
+
     sys.stdout.write(rules_stale(report, rules or ()).text())
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from cleaner.document import CleanResult
+from cleaner.engines.context import start_worker, worker_run
 from cleaner.engines.state import Record, StateStore, rules_key
 from cleaner.engines.workers import Mapper, Ready, default_jobs, inline_map, ordered_map
 from cleaner.errors import CleanerError, InputError, OutputError, ReadError
@@ -173,14 +174,14 @@ def clean(
     tasks = _tasks(map(Path, paths), options, catalog, stores, force, state, output_root, selection)
     try:
         if one_file:  # cleaned in this process: a worker would cost more than the file
-            mapped = inline_map(_clean_task, tasks, initializer=_start_worker, initargs=(options, url))
+            mapped = inline_map(_clean_task, tasks, initializer=start_worker, initargs=(options, url))
         else:  # the pool (and the process its workers are forked from) starts with the first file to clean
             mapped = mapper(
                 _clean_task,
                 tasks,
                 jobs=jobs or default_jobs(),
                 timeout=timeout and timeout + WORKER_GRACE,
-                initializer=_start_worker,
+                initializer=start_worker,
                 initargs=(options, url),
             )
         with contextlib.closing(mapped) as results:
@@ -263,11 +264,12 @@ def _folder_tasks(
             continue
         path, name, status = found
         key = next(keys_of)
-        owner = output_owner(Path(path)).name if listing.names is None else owner_among(name, listing.names)
+        stem = stem_of(name)
+        owner = output_owner(Path(path)).name if listing.names is None else owner_among(name, listing.names, stem)
         if owner != name:
             yield Ready(Outcome(display_path(path), "skipped", reason=f"its output name is taken by {owner}"))
             continue
-        output = out_prefix + stem_of(name) + suffix
+        output = out_prefix + stem + suffix
         record = previous.get(key)
         if (
             record is not None
@@ -325,27 +327,18 @@ def _remember(store: StateStore, task: _Task, outcome: Outcome) -> None:
 
 # Worker side ------------------------------------------------------------------------------------------
 
-_worker_options = Options()
-_worker_url: str | None = None
-
-
-def _start_worker(options: Options, url: str | None) -> None:
-    global _worker_options, _worker_url
-    _worker_options, _worker_url = options, url
-    load_catalog(options.rules_dirs)
-
 
 def _clean_task(task: _Task) -> Outcome:
     """Clean one file in a worker; every problem becomes an Outcome, never an exception."""
     from cleaner.stages.budget import time_budget
     from cleaner.stages.pipeline import finish, prepare  # in workers only: the parent never loads the extractor
 
-    options, shown, previous = _worker_options, display_path(task.path), task.previous
+    (options, url), shown, previous = worker_run(), display_path(task.path), task.previous
     catalog = load_catalog(options.rules_dirs)
     record = None
     try:
         stat = os.stat(task.path)
-        doc = read_document(task.path, url=_worker_url, max_bytes=options.max_bytes)
+        doc = read_document(task.path, url=url, max_bytes=options.max_bytes)
         record = Record(
             size=stat.st_size,
             mtime_ns=stat.st_mtime_ns,

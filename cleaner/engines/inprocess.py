@@ -10,6 +10,7 @@ from contextlib import AbstractContextManager
 from typing import Literal
 
 from cleaner.document import CleanResult, Kind
+from cleaner.engines.context import start_worker, worker_run
 from cleaner.errors import CleanerError, InputError
 from cleaner.options import Options
 from cleaner.stages.budget import time_limit
@@ -61,23 +62,14 @@ def clean_many(
 
     tasks = [(page, url) if isinstance(page, str | bytes) and page else Ready(_NO_PAGE) for page, url in pages]
     results = ordered_map(
-        _clean_task, tasks, jobs=1, timeout=timeout, initializer=_start_worker, initargs=(options, kind)
+        _clean_task, tasks, jobs=1, timeout=timeout, initializer=start_worker, initargs=(options, kind)
     )
     return [("failed", result.reason, None) if isinstance(result, Failure) else result for _, result in results]
 
 
 _NO_PAGE: tuple[Status, str, None] = ("skipped", "no page in the row", None)
-_worker: tuple[Options, Kind] = (Options(), "html")
-
-
-def _start_worker(options: Options, kind: Kind) -> None:
-    from cleaner.rules import load_catalog
-
-    global _worker
-    _worker = (options, kind)
-    load_catalog(options.rules_dirs)
 
 
 def _clean_task(task: tuple[str | bytes, str | None]) -> tuple[Status, str | None, CleanResult | None]:
-    options, kind = _worker
+    options, kind = worker_run()
     return clean_one(task[0], kind, task[1], options)

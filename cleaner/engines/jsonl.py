@@ -27,6 +27,7 @@ from typing import IO, Any
 
 from cleaner.document import Document
 from cleaner.engines.batch import DEFAULT_TIMEOUT, Outcome, Summary, result_outcome, tell
+from cleaner.engines.context import start_worker, worker_run
 from cleaner.engines.workers import Failure, Mapper, Ready, default_jobs, ordered_map, prestart
 from cleaner.errors import CleanerError, InputError
 from cleaner.options import Options
@@ -85,7 +86,7 @@ def clean_jsonl(
             tasks,
             jobs=jobs or default_jobs(),
             timeout=timeout,
-            initializer=_start_worker,
+            initializer=start_worker,
             initargs=(options, fields),
         )
         with contextlib.closing(results):
@@ -164,19 +165,11 @@ def _merge(line: _Line, result: tuple[dict[str, Any], Outcome] | dict[str, Any] 
 
 # Worker side ------------------------------------------------------------------------------------------
 
-_worker: tuple[Options, Fields] = (Options(), Fields())
-
-
-def _start_worker(options: Options, fields: Fields) -> None:
-    global _worker
-    _worker = (options, fields)
-    load_catalog(options.rules_dirs)
-
 
 def _clean_line(line: _Line) -> tuple[dict[str, Any], Outcome] | dict[str, Any]:
     from cleaner.stages.pipeline import process  # in workers only: the parent never loads the extractor
 
-    options, fields = _worker
+    options, fields = worker_run()
     record = line.record
     url = record.get(fields.url) if isinstance(record.get(fields.url), str) else None
     if isinstance(record.get(fields.html), str):

@@ -21,6 +21,7 @@ from typing import IO, Any, TypeVar
 
 from cleaner.document import CleanResult, Document
 from cleaner.engines.batch import DEFAULT_TIMEOUT, WORKER_GRACE, Outcome, Summary, display_path, result_outcome, tell
+from cleaner.engines.context import start_worker, worker_run
 from cleaner.engines.workers import Failure, Mapper, Ready, default_jobs, ordered_map, prestart
 from cleaner.errors import CleanerError, InputError, ReadError
 from cleaner.options import Options
@@ -132,25 +133,14 @@ def _file_tasks(paths: Iterable[str | Path], selection: Selection | None) -> Ite
 
 # Worker side ------------------------------------------------------------------------------------------
 
-_worker_options = Options()
-_worker_url: str | None = None
-
-
-def start_worker(options: Options, url: str | None) -> None:
-    """Set up a worker process once (a Ray worker too): the run's options and URL, the extractor and rules loaded."""
-    import cleaner.stages.pipeline  # noqa: F401  (imported here, not within the first document's deadline)
-
-    global _worker_options, _worker_url
-    _worker_options, _worker_url = options, url
-    load_catalog(options.rules_dirs)
-
 
 def clean_row(where: str, read: Callable[[Options], Document], **source: Any) -> Done:
     """Read a document with ``read`` and clean it in a worker; every problem becomes an outcome, never an exception."""
     from cleaner.stages.pipeline import process  # in workers only: the parent never loads the extractor
 
+    options = worker_run()[0]
     try:
-        result = process(read(_worker_options), _worker_options).result()
+        result = process(read(options), options).result()
     except ReadError as exc:
         return Outcome(where, "failed", reason=exc.problem), None
     except InputError as exc:
@@ -162,6 +152,6 @@ def clean_row(where: str, read: Callable[[Options], Document], **source: Any) ->
 
 def _clean_file(task: _File) -> Done:
     def read(options: Options) -> Document:
-        return read_document(task.path, url=_worker_url, max_bytes=options.max_bytes)
+        return read_document(task.path, url=worker_run()[1], max_bytes=options.max_bytes)
 
     return clean_row(task.where, read, id=task.where)

@@ -164,13 +164,13 @@ class StateStore:
                 chunk = keys[start : start + _IN_ONE_QUERY]
                 marks = ",".join("?" * len(chunk))
                 query = f"select path, {_COLUMNS} from files where path in ({marks})"
-                for path, *row in self._db.execute(query, chunk):
-                    try:
-                        record = Record(*row[:5], _rulesets(row[5]), *row[6:])
-                    except (ValueError, TypeError):
+                for path, size, mtime_ns, sha256, key, routing, rulesets, *rest in self._db.execute(query, chunk):
+                    if type(size) is not int or type(mtime_ns) is not int:
                         continue  # a row damaged by hand: the file is cleaned again and its row rewritten
-                    if isinstance(record.size, int) and isinstance(record.mtime_ns, int):
-                        found[path] = record
+                    try:
+                        found[path] = Record(size, mtime_ns, sha256, key, routing, _rulesets(rulesets), *rest)
+                    except (ValueError, TypeError):
+                        continue
         return found
 
     def put(self, key: bytes, record: Record) -> None:

@@ -19,7 +19,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from functools import cache
 from multiprocessing import context, forkserver, spawn
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from pebble import ProcessPool
@@ -33,8 +33,7 @@ PRELOAD = ["cleaner.engines.warm"]
 Mapper = Callable[..., Iterator[tuple[Any, Any]]]
 
 
-@dataclass(frozen=True)
-class Ready:
+class Ready(NamedTuple):  # a tuple: a no-op re-run makes one per file
     """A result known without a worker (for example a file found unchanged); keeps its place in line."""
 
     value: Any
@@ -70,6 +69,9 @@ def ordered_map(
     try:
         for task in tasks:
             future = None
+            if not pending and type(task) is Ready:  # nothing ahead of it: no queue (a no-op re-run)
+                yield task, task.value
+                continue
             if not isinstance(task, Ready):
                 if pool is None:
                     from pebble import ProcessPool  # only a run with files to clean needs it

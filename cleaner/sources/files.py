@@ -214,9 +214,9 @@ def output_owner(path: Path) -> Path:
     return path.with_name(owner_among(path.name, names))
 
 
-def owner_among(name: str, names: frozenset[str]) -> str:
-    """``output_owner`` for a file ``name`` in a folder holding ``names``."""
-    for candidate in _owner_candidates(stem_of(name)):
+def owner_among(name: str, names: frozenset[str], stem: str | None = None) -> str:
+    """``output_owner`` for a file ``name`` (whose ``stem_of`` is ``stem``) in a folder holding ``names``."""
+    for candidate in _owner_candidates(stem or stem_of(name)):
         if candidate == name or candidate in names:
             return candidate
     return name
@@ -304,18 +304,20 @@ def _walk_dir(folder: Path, relative: str, selection: Selection) -> Iterator[Lis
         return
     found: list[Found | Skipped] = []
     subfolders = []
+    # Without patterns only a hidden file can be left out: the others need no relative path nor pattern test.
+    plain = (lambda name: False) if selection.include or selection.exclude else (lambda name: name[:1] != ".")
     for entry in entries:
-        below = f"{relative}{entry.name}"
+        name = entry.name
         try:
             if entry.is_dir(follow_symlinks=False):
-                if selection.wants_folder(entry.name, below):
-                    subfolders.append((entry.path, below))
-            elif not kind_of_name(entry.name) or not selection.wants_file(entry.name, below):
+                if selection.wants_folder(name, relative + name):
+                    subfolders.append((entry.path, relative + name))
+            elif not kind_of_name(name) or not (plain(name) or selection.wants_file(name, relative + name)):
                 continue
             elif entry.is_symlink():
                 found.append(Skipped(Path(entry.path), "symlink, not followed"))
             else:
-                found.append(_regular(entry.path, entry.name, entry.stat(follow_symlinks=False)))
+                found.append(_regular(entry.path, name, entry.stat(follow_symlinks=False)))
         except OSError as exc:
             found.append(Skipped(Path(entry.path), exc.strerror or str(exc), error=True))
     yield Listing(folder, frozenset(entry.name for entry in entries), found)
