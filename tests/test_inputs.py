@@ -83,27 +83,6 @@ def test_windows_1252_page_declared_in_meta_keeps_its_accents() -> None:
     assert "très bon" in result.text and result.encoding == "cp1252"
 
 
-DECLARATIONS = [
-    b"<?xml version='1.0' encoding='ISO-8859-2'?><html><head><meta charset='utf-8'>",
-    b'  <?xml encoding="koi8-r" ?>\n<p>',
-    b"<html><head><META http-equiv='Content-Type' content='text/html; charset=Windows-1251'></head>",
-    b'<html><head><  meta CHARSET = "shift_jis"/></head>',
-    b"<html><head><meta charset=></head>",
-    b"<html>" + b"x" * 3000 + b"<meta charset='cp1250'>",  # past the first 2,048 bytes of a small page
-    b"<html>" + b"x" * 3000 + b"<meta charset='cp1250'>" + b"y" * 100_000,  # within 5 % of a large one
-    b"<html><body>no declaration</body></html>",
-]
-
-
-@pytest.mark.parametrize("raw", DECLARATIONS + [p.read_bytes() for p in sorted(SAMPLES.rglob("*.html"))])
-def test_declared_encoding_is_found_as_beautifulsoup_finds_it(raw: bytes) -> None:
-    from bs4.dammit import EncodingDetector  # the reference; cleaning does not import bs4
-
-    from cleaner.stages.decode import declared_in_page
-
-    assert declared_in_page(raw) == EncodingDetector.find_declared_encoding(raw, is_html=True)
-
-
 def test_http_charset_from_sidecar_wins_over_guessing(tmp_path: Path) -> None:
     page = tmp_path / "page.html"
     text = (

@@ -8,6 +8,7 @@ import traceback
 from pathlib import Path
 from types import TracebackType
 
+import bs4.dammit  # noqa: F401  (decode's encoding detection)
 import chardetng_py  # noqa: F401
 import pycld2  # noqa: F401  (language.py)
 import trafilatura  # noqa: F401

@@ -43,12 +43,6 @@ _BOMS = (  # UTF-32 first: its little-endian BOM begins with UTF-16's
 # Browsers read these labels as windows-1252 (WHATWG Encoding standard); so do we.
 _AS_WINDOWS_1252 = {"latin1", "latin-1", "iso-8859-1", "iso8859-1", "ascii", "us-ascii", "iso_8859-1"}
 _SNIFF_BYTES = 8192
-# The encoding a page declares, found as bs4's EncodingDetector finds it (decode's tests compare the two): an XML
-# declaration at the very start, within its first 1,024 bytes; else a <meta> naming a charset, within the first
-# 2,048 bytes or 5 % of the page, whichever is more. Here, so that a run does not import bs4 for two searches.
-_XML_DECLARATION = re.compile(rb"\s*<\?.*encoding=['\"](.*?)['\"].*\?>", re.IGNORECASE)
-_META_CHARSET = re.compile(rb"<\s*meta[^>]+charset\s*=\s*[\"']?([^>]*?)[ /;'\">]", re.IGNORECASE)
-_XML_WITHIN, _META_WITHIN, _META_SHARE = 1024, 2048, 0.05
 # libxml2 stops building the tree at this depth even with huge_tree; what lies deeper is lost.
 _DEPTH_ERROR = "Excessive depth"
 
@@ -89,9 +83,11 @@ def decode_bytes(
     head = raw[:_SNIFF_BYTES]
     if is_binary(head):
         raise InputError(where, "binary file, not text or HTML")
+    from bs4.dammit import EncodingDetector  # on first use, like the extractor: see workers.PRELOAD
+
     candidates = [(_codec_name(declared), "http-header")]
     if html:
-        meta = _codec_name(declared_in_page(raw))
+        meta = _codec_name(EncodingDetector.find_declared_encoding(raw, is_html=True))
         candidates.append(("utf-8" if meta in _NOT_FROM_META else meta, "meta"))
     for encoding, source in candidates:
         if encoding is None:
@@ -109,15 +105,6 @@ def decode_bytes(
 
     encoding = _codec_name(chardetng_py.detect(raw, allow_utf8=False, tld=_top_level_domain(url))) or "cp1252"
     return raw.decode(encoding, errors="replace"), encoding, "detected"
-
-
-def declared_in_page(raw: bytes) -> str | None:
-    """The encoding label ``raw`` declares in an XML declaration or a ``<meta>``, lower-cased; None if none."""
-    found = _XML_DECLARATION.match(raw, 0, _XML_WITHIN) or _META_CHARSET.search(
-        raw, 0, max(_META_WITHIN, int(len(raw) * _META_SHARE))
-    )
-    label = found.group(1) if found else None
-    return label.decode("ascii", "replace").lower() if label else None
 
 
 def _is_utf8(raw: bytes) -> bool:
