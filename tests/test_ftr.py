@@ -239,3 +239,10 @@ def test_global_txt_applies_to_every_site_but_only_with_site_rules(tmp_path: Pat
     assert (
         "Printed from" in clean_html(page, url="https://harbour.example/a", rules_dirs=[rules], site_rules=False).text
     )
+
+
+def test_a_folder_of_toml_rules_after_a_folder_of_ftr_files_loads_both(tmp_path: Path) -> None:
+    ftr = write(tmp_path / "ftr", "noscript.example.txt", "strip: //div[@class='promo']\n")
+    toml = write(tmp_path / "toml", "example.org.toml", '[match]\ndomains = ["example.org"]\n')
+    names = load_catalog((ftr, toml)).by_name
+    assert "noscript.example.txt" in names and "example.org" in names

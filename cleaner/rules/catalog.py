@@ -180,20 +180,20 @@ def load_catalog(extra_dirs: tuple[Path, ...] = (), *, shipped: bool = True) -> 
     """Load the shipped rules, then each extra folder; a later rule set replaces one of the same name."""
     dirs = catalog_dirs(tuple(extra_dirs), shipped=shipped)
     phrases = load_phrases(dirs)
-    loaded = _shipped_rulesets(phrases) if shipped and extra_dirs else {}
+    already_loaded = _shipped_rulesets(phrases) if shipped and extra_dirs else {}
     by_name: dict[str, RuleSet] = {}
     notices: list[Notice] = []
     for folder in dirs:
         files = rule_files(folder)
         for path in files:
             if path.suffix == ".toml":
-                ruleset = loaded.get(path) or load_ruleset(path, phrases, vetted=shipped_rules_dir())
+                ruleset = already_loaded.get(path) or load_ruleset(path, phrases, vetted=shipped_rules_dir())
                 by_name[ruleset.name] = ruleset
-        for loaded in _site_configs(folder, [path for path in files if path.suffix == ".txt"]):
-            if isinstance(loaded, Notice):
-                notices.append(loaded)
+        for config in _site_configs(folder, [path for path in files if path.suffix == ".txt"]):
+            if isinstance(config, Notice):
+                notices.append(config)
             else:
-                by_name[loaded.name] = loaded
+                by_name[config.name] = config
     ordered = sorted(by_name.values(), key=lambda r: (_KIND_ORDER[r.kind], r.name))
     return Catalog(tuple(ordered), tuple(notices))
 
