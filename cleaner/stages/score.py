@@ -18,22 +18,27 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
 
 from cleaner.document import Block, Document, Removal
 from cleaner.errors import ModelError
+from cleaner.rules.literals import ScreenedPattern
 from cleaner.stages.textrules import is_prose
 
 MODEL_PATH = Path(__file__).with_name("block_scorer.json")
 MODEL_FORMAT = 1
 REASONS = 3  # features named in a removal
 
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
+_CLOSERS = "\"'”’»)]"  # a sentence ends with one of _SENTENCE_STOPS, perhaps inside quotes or brackets
+_SENTENCE_STOPS = (".", "!", "?", "…")
 _URL = re.compile(r"https?://|www\.|[^\s@]{1,64}@[^\s@]{1,253}\.\w")  # bounded: linear on a line without spaces
 _WORD = re.compile(r"\w+")
+_SENTENCE_STOP = re.compile(r"[.!?…](?:\s|$)")
 _SHORT_WORDS = 8  # a line this short, without a sentence end, reads as a label, link or headline
 _EDGE = 10  # blocks counted from either end
 
@@ -77,7 +82,11 @@ class BlockScorer:
     path: Path
 
     def probability(self, row: dict[str, float]) -> float:
-        return _sigmoid(self.bias + sum(c for _, c in self.contributions(row)))
+        get = row.get  # the contributions' arithmetic, in their order, without building their list
+        terms = zip(self.names, self.means, self.scales, self.weights, strict=True)
+        return _sigmoid(
+            self.bias + sum(weight * (get(name, 0.0) - mean) / scale for name, mean, scale, weight in terms)
+        )
 
     def contributions(self, row: dict[str, float]) -> list[tuple[str, float]]:
         """Each feature's share of the log-odds of keeping the block."""
@@ -126,52 +135,100 @@ def text_features(blocks: Sequence[Block], phrase_rules: Sequence = ()) -> list[
 
     ``phrase_rules`` are generic text rules (``TextRule``) whose patterns become features, their guards aside.
     """
-    count = len(blocks)
-    lengths = [len(block.plain) for block in blocks]
-    total = sum(lengths) or 1
-    prose = [is_prose(block.plain) for block in blocks]
-    short = [not p and len(block.plain.split()) < _SHORT_WORDS for p, block in zip(prose, blocks, strict=True)]
-    first_prose = prose.index(True) if any(prose) else count
-    last_prose = count - 1 - prose[::-1].index(True) if any(prose) else -1
-    seen: dict[str, int] = {}
-    for block in blocks:
-        key = block.lower
-        seen[key] = seen.get(key, 0) + 1
-    runs = _short_runs(short)
-    rows = []
-    for index, block in enumerate(blocks):
+    features = TextFeatures(blocks, phrase_rules)
+    return [features.row(index) for index in range(len(blocks))]
+
+
+class TextFeatures:
+    """The text features of a text's blocks, one block at a time: what the whole text tells (where its prose
+    starts and ends, which lines repeat, which phrase rules match) is read once, a block's own features when asked
+    for (a dump's scorer needs those of its last lines only). ``phrase_rules`` are searched in the blocks up to
+    ``phrase_chars`` long."""
+
+    def __init__(self, blocks: Sequence[Block], phrase_rules: Sequence = (), phrase_chars: int | None = None) -> None:
+        self.blocks = blocks
+        count = self.count = len(blocks)
+        self.lengths = [len(block.plain) for block in blocks]
+        self.total = sum(self.lengths) or 1
+        prose = self.prose = [is_prose(block.plain) for block in blocks]
+        self.words = [block.plain.split() for block in blocks]
+        self.short = [not p and len(words) < _SHORT_WORDS for p, words in zip(prose, self.words, strict=True)]
+        self.first_prose = prose.index(True) if any(prose) else count
+        self.last_prose = count - 1 - prose[::-1].index(True) if any(prose) else -1
+        self.seen: dict[str, int] = {}
+        for block in blocks:
+            self.seen[block.lower] = self.seen.get(block.lower, 0) + 1
+        self.runs = _short_runs(self.short)
+        self.phrases = _phrase_matches(blocks, phrase_rules, phrase_chars)
+
+    def row(self, index: int) -> dict[str, float]:
+        block, count = self.blocks[index], self.count
         text = block.plain
-        words = text.split()
-        letters = list(filter(str.isalpha, text))  # the character counts through map/filter: these loops are most
-        # of a dump scorer's time
+        words = self.words[index]
+        digits, letters, upper, alnum, spaces = _char_counts(text)
         row = {
             "chars_log": math.log1p(len(text)),
             "words_log": math.log1p(len(words)),
-            "share_of_text": lengths[index] / total,
-            "sentence_end": float(bool(_SENTENCE_END.search(text))),
-            "prose": float(prose[index]),
-            "sentences_log": math.log1p(len(re.findall(r"[.!?…](?:\s|$)", text))),
+            "share_of_text": self.lengths[index] / self.total,
+            "sentence_end": float(text.rstrip(_CLOSERS)[-1:] in _SENTENCE_STOPS),
+            "prose": float(self.prose[index]),
+            "sentences_log": math.log1p(len(_SENTENCE_STOP.findall(text))),
             "ends_colon": float(text.endswith(":")),
-            "url_or_email": float(bool(_URL.search(text))),
-            "digit_share": sum(map(str.isdigit, text)) / (len(text) or 1),
-            "upper_share": sum(map(str.isupper, letters)) / (len(letters) or 1),
-            "capitalised_words": sum(w[:1].isupper() for w in words) / (len(words) or 1),
-            # no character is both alphanumeric and a space
-            "punct_share": (len(text) - sum(map(str.isalnum, text)) - sum(map(str.isspace, text))) / (len(text) or 1),
+            "url_or_email": float(("@" in text or "www." in text or "://" in text) and bool(_URL.search(text))),
+            "digit_share": digits / (len(text) or 1),
+            "upper_share": upper / (letters or 1),
+            "capitalised_words": sum(map(str.isupper, map(itemgetter(0), words))) / (len(words) or 1),
+            "punct_share": (len(text) - alnum - spaces) / (len(text) or 1),
             "short_word_share": sum(len(w) <= 3 for w in _WORD.findall(text)) / (len(words) or 1),
             "list_item": float(block.text.lstrip().startswith(("- ", "* ", "• "))),
             "position": index / (count - 1) if count > 1 else 0.0,
             "from_start": min(index, _EDGE) / _EDGE,
             "from_end": min(count - 1 - index, _EDGE) / _EDGE,
-            "before_first_prose": float(index < first_prose),
-            "after_last_prose": float(index > last_prose),
-            "short_run_log": math.log1p(runs[index]),
-            "repeated": float(seen[block.lower] > 1),
+            "before_first_prose": float(index < self.first_prose),
+            "after_last_prose": float(index > self.last_prose),
+            "short_run_log": math.log1p(self.runs[index]),
+            "repeated": float(self.seen[block.lower] > 1),
         }
-        for rule in phrase_rules:
-            row[f"rule:{rule.name}"] = float(rule.regex.search(block.lower if rule.folded else text) is not None)
-        rows.append(row)
-    return rows
+        for name, matched in self.phrases:
+            row[name] = float(index in matched)
+        return row
+
+
+def _phrase_matches(blocks: Sequence[Block], phrase_rules: Sequence, max_chars: int | None = None) -> list:
+    """For each phrase rule, its feature name and the indexes of the blocks (up to ``max_chars`` long) its pattern
+    matches: a shipped pattern first screens the lines by the literals its matches hold, as the text rules do."""
+    indexes = [i for i, block in enumerate(blocks) if max_chars is None or len(block.plain) <= max_chars]
+    plain, lower = [blocks[i].plain for i in indexes], [blocks[i].lower for i in indexes]
+    found = []
+    for rule in phrase_rules:
+        subjects = lower if rule.folded else plain
+        search = rule.regex.search
+        worth = rule.regex.may_match(subjects) if isinstance(rule.regex, ScreenedPattern) else range(len(subjects))
+        found.append((f"rule:{rule.name}", {indexes[k] for k in worth if search(subjects[k]) is not None}))
+    return found
+
+
+# What each character counts as (digit, letter, upper-case letter, letter or digit, space), read once per character:
+# counting the characters of a line once and classing each distinct one is several times faster than a pass over
+# the line for each class, and these counts were most of a dump scorer's time
+_CLASSES: dict[str, tuple[int, int, int, int, int]] = {}
+
+
+def _char_counts(text: str) -> tuple[int, int, int, int, int]:
+    digits = letters = upper = alnum = spaces = 0
+    for char, count in Counter(text).items():
+        classes = _CLASSES.get(char)
+        if classes is None:
+            alpha = char.isalpha()
+            classes = _CLASSES.setdefault(
+                char, (char.isdigit(), alpha, alpha and char.isupper(), char.isalnum(), char.isspace())
+            )
+        digits += classes[0] * count
+        letters += classes[1] * count
+        upper += classes[2] * count
+        alnum += classes[3] * count
+        spaces += classes[4] * count
+    return digits, letters, upper, alnum, spaces
 
 
 def html_features(doc: Document, phrase_rules: Sequence = ()) -> list[dict[str, float]]:
@@ -228,19 +285,23 @@ def apply_scorer(
         return
     page = doc.tree is not None
     if page:
-        scorer, features, removals = load_scorer("html", model or MODEL_PATH), html_features, _below
+        scorer = load_scorer("html", model or MODEL_PATH)
     else:  # a text dump: the dump scorer's own features, model and removals (textscore imports this module)
         from cleaner.stages.textscore import MODEL_PATH as DUMP_MODEL_PATH
-        from cleaner.stages.textscore import dump_features, tail_removals
+        from cleaner.stages.textscore import doubted_tail
 
-        scorer, features, removals = load_scorer("text", model or DUMP_MODEL_PATH), dump_features, tail_removals
+        scorer = load_scorer("text", model or DUMP_MODEL_PATH)
     limit = scorer.threshold if threshold is None else threshold
     if limit == 0:
         return
-    lines = doc.blocks if page or lines is None else lines
-    rows = features(doc if page else lines, generic_phrase_rules())
-    removed = removals(lines, [scorer.probability(row) for row in rows], limit)
-    doomed = {id(line): row for line, row, remove in zip(lines, rows, removed, strict=True) if remove}
+    if page:
+        rows = html_features(doc, generic_phrase_rules())
+        doomed = {
+            id(block): row for block, row in zip(doc.blocks, rows, strict=True) if scorer.probability(row) < limit
+        }
+    else:
+        lines = doc.blocks if lines is None else lines
+        doomed = {id(lines[index]): row for index, row in doubted_tail(lines, scorer, limit).items()}
     kept: list[Block] = []
     gap = False
     for block in doc.blocks:
@@ -254,11 +315,6 @@ def apply_scorer(
     if kept:
         kept[0].gap = False
     doc.blocks = kept
-
-
-def _below(blocks: Sequence[Block], probabilities: Sequence[float], limit: float) -> list[bool]:
-    """A page's blocks the scorer removes: every one below the threshold."""
-    return [probability < limit for probability in probabilities]
 
 
 @cache

@@ -25,11 +25,11 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from cleaner.document import Block
-from cleaner.stages.score import BlockScorer, generic_phrase_rules, load_scorer, text_features
+from cleaner.stages.score import BlockScorer, TextFeatures, generic_phrase_rules, load_scorer
 
 MODEL_PATH = Path(__file__).with_name("text_scorer.json")
 _NEAR = 8  # lines counted to the nearest prose line
@@ -43,6 +43,7 @@ _DIGIT_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _DOMAIN = re.compile(r"\b[\w-]{1,63}\.(?:com|org|net|de|co|uk|fr|es|it|io|info|news)\b", re.IGNORECASE)
 _FIRST_LETTER = re.compile(r"\w")
+_HAS_DIGIT = re.compile(r"\d")
 # Content terms, for how much of a line's vocabulary the rest of the dump shares: words of four letters or
 # more, and character pairs of scripts written without spaces.
 _TERM = re.compile(r"[^\W\d_]{4,}")
@@ -92,7 +93,7 @@ def _seen(flags: list[bool]) -> list[bool]:
 def _terms(text: str) -> set[str]:
     folded = text.casefold()
     terms = set(_TERM.findall(folded))
-    for run in _UNSPACED.findall(folded):
+    for run in () if folded.isascii() else _UNSPACED.findall(folded):
         terms.update(run[i : i + 2] for i in range(len(run) - 1))
     return terms
 
@@ -115,41 +116,50 @@ def _cohesion(blocks: Sequence[Block], prose: list[bool]) -> list[tuple[float, f
 
 def dump_features(blocks: Sequence[Block], phrase_rules: Sequence = ()) -> list[dict[str, float]]:
     """Features of each line of a text dump: the page scorer's text features and the dump's own."""
-    rows = text_features(blocks)
-    for block, row in zip(blocks, rows, strict=True):
-        searched = len(block.plain) <= _PHRASE_CHARS
-        for rule in phrase_rules:
-            text = block.lower if rule.folded else block.plain
-            row[f"rule:{rule.name}"] = float(searched and rule.regex.search(text) is not None)
-    prose = [row["prose"] > 0 for row in rows]
-    back, ahead = _distances(prose)
-    words = [block.plain.split() for block in blocks]
-    short = [not p and len(w) < _SHORT_WORDS for p, w in zip(prose, words, strict=True)]
-    headline = [s and _headline_cased(w) for s, w in zip(short, words, strict=True)]
-    count = len(blocks)
-    prose_share = sum(prose) / (count or 1)
-    matched = [any(value for name, value in row.items() if name.startswith("rule:")) for row in rows]
-    salutation = [len(w) <= 4 and block.plain.endswith(",") for w, block in zip(words, blocks, strict=True)]
-    stamped = [_CLOCK.search(block.plain) is not None and len(w) < 12 for w, block in zip(words, blocks, strict=True)]
-    seen_match, seen_salutation, seen_stamp = _seen(matched), _seen(salutation), _seen(stamped)
-    cohesion = _cohesion(blocks, prose)
-    prose_after = [0] * (count + 1)
-    for index in range(count - 1, -1, -1):
-        prose_after[index] = prose_after[index + 1] + prose[index]
-    for index, (block, row) in enumerate(zip(blocks, rows, strict=True)):
-        text = block.plain
+    features = DumpFeatures(blocks, phrase_rules)
+    return [features.row(index) for index in range(len(blocks))]
+
+
+class DumpFeatures(TextFeatures):
+    """The features of a dump's lines, one line at a time (what the whole dump tells is read once)."""
+
+    def __init__(self, blocks: Sequence[Block], phrase_rules: Sequence = ()) -> None:
+        super().__init__(blocks, phrase_rules, _PHRASE_CHARS)
+        count, prose, words = self.count, self.prose, self.words
+        matched = set().union(*(indexes for _, indexes in self.phrases))
+        self.back, self.ahead = _distances(prose)
+        self.headline = [s and _headline_cased(w) for s, w in zip(self.short, words, strict=True)]
+        self.prose_share = sum(prose) / (count or 1)
+        # a clock is searched for in lines with a digit only: most lines have none
+        self.clock = [
+            _HAS_DIGIT.search(block.plain) is not None and _CLOCK.search(block.plain) is not None for block in blocks
+        ]
+        self.salutation = [len(w) <= 4 and block.plain.endswith(",") for w, block in zip(words, blocks, strict=True)]
+        stamped = [found and len(w) < 12 for w, found in zip(words, self.clock, strict=True)]
+        self.seen_match = _seen([index in matched for index in range(count)])
+        self.seen_salutation, self.seen_stamp = _seen(self.salutation), _seen(stamped)
+        self.cohesion = _cohesion(blocks, prose)
+        self.prose_after = [0] * (count + 1)
+        for index in range(count - 1, -1, -1):
+            self.prose_after[index] = self.prose_after[index + 1] + prose[index]
+
+    def row(self, index: int) -> dict[str, float]:
+        row = super().row(index)
+        blocks, count, prose, short, headline = self.blocks, self.count, self.prose, self.short, self.headline
+        text = blocks[index].plain
         previous = blocks[index - 1].plain if index else ""
+        digits = row["digit_share"] > 0
         row.update(
             {
-                "prose_back": back[index] / _NEAR,
-                "prose_ahead": ahead[index] / _NEAR,
-                "prose_share": prose_share,
-                "after_phrase": float(seen_match[index]),
-                "salutation": float(salutation[index]),
-                "after_salutation": float(seen_salutation[index]),
-                "after_stamp": float(seen_stamp[index]),
-                "prose_after_log": math.log1p(prose_after[index + 1]),
-                "prose_after_share": prose_after[index + 1] / (count - index),
+                "prose_back": self.back[index] / _NEAR,
+                "prose_ahead": self.ahead[index] / _NEAR,
+                "prose_share": self.prose_share,
+                "after_phrase": float(self.seen_match[index]),
+                "salutation": float(self.salutation[index]),
+                "after_salutation": float(self.seen_salutation[index]),
+                "after_stamp": float(self.seen_stamp[index]),
+                "prose_after_log": math.log1p(self.prose_after[index + 1]),
+                "prose_after_share": self.prose_after[index + 1] / (count - index),
                 "previous_prose": float(index > 0 and prose[index - 1]),
                 "next_prose": float(index + 1 < count and prose[index + 1]),
                 "previous_colon": float(previous.endswith(":")),
@@ -161,17 +171,17 @@ def dump_features(blocks: Sequence[Block], phrase_rules: Sequence = ()) -> list[
                     and ((index > 0 and headline[index - 1]) or (index + 1 < count and headline[index + 1]))
                 ),
                 "question": float(text.rstrip("\"'”’»)").endswith("?")),
-                "handle": float(_HANDLE.search(text) is not None),
-                "clock": float(_CLOCK.search(text) is not None),
-                "digit_date": float(_DIGIT_DATE.search(text) is not None),
-                "year": float(_YEAR.search(text) is not None),
-                "domain": float(_DOMAIN.search(text) is not None),
+                "handle": float("@" in text and _HANDLE.search(text) is not None),
+                "clock": float(self.clock[index]),
+                "digit_date": float(digits and _DIGIT_DATE.search(text) is not None),
+                "year": float(digits and _YEAR.search(text) is not None),
+                "domain": float("." in text and _DOMAIN.search(text) is not None),
                 "lowercase_start": float(bool((m := _FIRST_LETTER.search(text)) and m.group().islower())),
-                "shared_terms": cohesion[index][0],
-                "lead_terms": cohesion[index][1],
+                "shared_terms": self.cohesion[index][0],
+                "lead_terms": self.cohesion[index][1],
             }
         )
-    return rows
+        return row
 
 
 def score_dump_blocks(blocks: Sequence[Block], *, scorer: BlockScorer | None = None) -> list[float]:
@@ -180,15 +190,34 @@ def score_dump_blocks(blocks: Sequence[Block], *, scorer: BlockScorer | None = N
     return [scorer.probability(row) for row in dump_features(blocks, generic_phrase_rules())]
 
 
-def tail_removals(blocks: Sequence[Block], probabilities: Sequence[float], threshold: float) -> list[bool]:
+def tail_removals(
+    blocks: Sequence[Block], probabilities: Sequence[float] | Callable[[int], float], threshold: float
+) -> list[bool]:
     """Which lines the scorer removes: those below ``threshold`` after the dump's last anchor line (8 words or
     more, at least ``ANCHOR`` likely to be article text). Inside the article, lines the model doubts are
     mostly its own short ones (subheadings, list items, quotes): cross-validated, removing them cost recall
-    for little precision, while the tail holds most of what the rules leave. No anchor, no removal."""
-    anchors = [
-        index
-        for index, (block, probability) in enumerate(zip(blocks, probabilities, strict=True))
-        if probability >= ANCHOR and len(block.plain.split()) >= _SHORT_WORDS
-    ]
-    last = anchors[-1] if anchors else len(blocks)
-    return [index > last and probability < threshold for index, probability in enumerate(probabilities)]
+    for little precision, while the tail holds most of what the rules leave. No anchor, no removal.
+    ``probabilities``: each line's, or a function giving a line's by its index (asked from the last line back to
+    the anchor only)."""
+    probability = probabilities if callable(probabilities) else probabilities.__getitem__
+    removed = [False] * len(blocks)
+    for index in range(len(blocks) - 1, -1, -1):
+        likely = probability(index)
+        if likely >= ANCHOR and len(blocks[index].plain.split()) >= _SHORT_WORDS:
+            return removed
+        removed[index] = likely < threshold
+    return [False] * len(blocks)
+
+
+def doubted_tail(blocks: Sequence[Block], scorer: BlockScorer, threshold: float) -> dict[int, dict[str, float]]:
+    """The lines of a dump the scorer removes (``tail_removals``), by index, with their features (a removal's
+    reasons). Only the lines from the end back to the last anchor are scored: about a tenth of a dump's lines."""
+    features = DumpFeatures(blocks, generic_phrase_rules())
+    rows: dict[int, dict[str, float]] = {}
+
+    def probability(index: int) -> float:
+        rows[index] = features.row(index)
+        return scorer.probability(rows[index])
+
+    removed = tail_removals(blocks, probability, threshold)
+    return {index: rows[index] for index, remove in enumerate(removed) if remove}
