@@ -22,6 +22,7 @@ import re
 
 from cleaner.document import Document, Removal, join_blocks
 
+BEFORE_ARTICLE, AFTER_ARTICLE = "dump-frame:before-article", "dump-frame:after-article"  # the removals' names
 MIN_LINES = 30  # a dump this short is an extract, not a page
 SHORT_SHARE = 0.55  # share of short lines from which a dump is a whole page (extracts: 0.1 typical, 0.4 rare)
 SENTENCE_WORDS = 6  # a line of fewer words is short: a menu item, label or headline
@@ -109,8 +110,13 @@ def frame_dump(doc: Document) -> None:
         return
     while last + 1 < len(words) and words[last + 1] >= SENTENCE_WORDS:
         last += 1  # a list that ends the article (dates, places) runs until the first menu-length line
-    doc.removed.extend(Removal("dump-frame:before-article", "text", block.text) for block in doc.blocks[:first])
-    doc.removed.extend(Removal("dump-frame:after-article", "text", block.text) for block in doc.blocks[last + 1 :])
+    doc.removed.extend(Removal(BEFORE_ARTICLE, "text", block.text) for block in doc.blocks[:first])
+    doc.removed.extend(Removal(AFTER_ARTICLE, "text", block.text) for block in doc.blocks[last + 1 :])
     doc.blocks = doc.blocks[first : last + 1]
     doc.blocks[0].gap = False
     doc.extracted_chars = len(join_blocks(doc.blocks))  # the article found, as an extractor's output is
+
+
+def framed(doc: Document) -> bool:
+    """Whether ``frame_dump`` took the dump for a whole page and cut it to its article."""
+    return any(removal.rule in (BEFORE_ARTICLE, AFTER_ARTICLE) for removal in doc.removed)

@@ -28,6 +28,7 @@ from pathlib import Path
 from cleaner.document import Block, Document, Removal
 from cleaner.errors import ModelError
 from cleaner.rules.literals import ScreenedPattern
+from cleaner.stages.frame import framed
 from cleaner.stages.textrules import is_prose
 
 MODEL_PATH = Path(__file__).with_name("block_scorer.json")
@@ -67,6 +68,7 @@ _TOKEN_GROUPS = {
 _TOKEN_OF = {token: group for group, tokens in _TOKEN_GROUPS.items() for token in tokens}
 _SPLIT_TOKENS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _ANCESTORS = 6
+_STRETCH = 32  # blocks searched for phrase rules at a time: a dump's scorer needs those of its tail and the first match
 
 
 @dataclass(frozen=True)
@@ -159,7 +161,10 @@ class TextFeatures:
         for block in blocks:
             self.seen[block.lower] = self.seen.get(block.lower, 0) + 1
         self.runs = _short_runs(self.short)
-        self.phrases = _phrase_matches(blocks, phrase_rules, phrase_chars)
+        self.phrase_rules, self.phrase_chars = phrase_rules, phrase_chars
+        self.phrase_names = [f"rule:{rule.name}" for rule in phrase_rules]
+        self.phrase_hits: dict[int, list[str]] = {}  # a block's index -> the phrase rules matching it
+        self.searched: set[int] = set()  # the stretches of _STRETCH blocks searched
 
     def row(self, index: int) -> dict[str, float]:
         block, count = self.blocks[index], self.count
@@ -189,13 +194,30 @@ class TextFeatures:
             "short_run_log": math.log1p(self.runs[index]),
             "repeated": float(self.seen[block.lower] > 1),
         }
-        for name, matched in self.phrases:
-            row[name] = float(index in matched)
+        row.update(dict.fromkeys(self.phrase_names, 0.0))
+        row.update(dict.fromkeys(self.phrase_matches(index), 1.0))
         return row
+
+    def phrase_matches(self, index: int) -> list[str]:
+        """The features of the phrase rules matching a block; they are searched for a stretch of blocks at a time,
+        when one of its blocks is first asked about."""
+        stretch = index // _STRETCH
+        if stretch not in self.searched:
+            self.searched.add(stretch)
+            start = stretch * _STRETCH
+            blocks = self.blocks[start : start + _STRETCH]
+            for name, found in _phrase_matches(blocks, self.phrase_rules, self.phrase_chars):
+                for offset in found:
+                    self.phrase_hits.setdefault(start + offset, []).append(name)
+        return self.phrase_hits.get(index, [])
+
+    def first_phrase_match(self) -> int:
+        """The index of the first block a phrase rule matches (the count of blocks when none does)."""
+        return next((index for index in range(self.count) if self.phrase_matches(index)), self.count)
 
 
 def _phrase_matches(blocks: Sequence[Block], phrase_rules: Sequence, max_chars: int | None = None) -> list:
-    """For each phrase rule, its feature name and the indexes of the blocks (up to ``max_chars`` long) its pattern
+    """For each phrase rule, its feature's name and the indexes of the blocks (up to ``max_chars`` long) its pattern
     matches: a shipped pattern first screens the lines by the literals its matches hold, as the text rules do."""
     indexes = [i for i, block in enumerate(blocks) if max_chars is None or len(block.plain) <= max_chars]
     plain, lower = [blocks[i].plain for i in indexes], [blocks[i].lower for i in indexes]
@@ -300,6 +322,8 @@ def apply_scorer(
             id(block): row for block, row in zip(doc.blocks, rows, strict=True) if scorer.probability(row) < limit
         }
     else:
+        if framed(doc):
+            return  # a whole page: the dump model learnt extracts' tails, and on whole pages it cost recall and time
         lines = doc.blocks if lines is None else lines
         doomed = {id(lines[index]): row for index, row in doubted_tail(lines, scorer, limit).items()}
     kept: list[Block] = []

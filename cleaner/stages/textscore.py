@@ -14,10 +14,11 @@ the rules left, the lines below the threshold that come after the last line it i
 (``tail_removals``), each as ``scorer`` with the features that weighed most against it.
 
 The model is a small JSON file (``text_scorer.json``) read once per process; scoring is plain Python. It
-ships off (threshold 0): cross-validated by site, at its best threshold (0.2) it raised precision over the
-rules alone on both sets within the recall bound, but by +0.006 and +0.003 only, and computing its features
-made cleaning a dump slower than issue 16's speed bound allows (bench/train_dumps.py's ``SHIP_ON``);
-``--keep-threshold 0.2`` turns it on.
+ships on at 0.2, the threshold bench/train_dumps.py chose (cross-validated by site, the most precision over the
+rules alone on both sets with recall within issue 16's bound). Only the lines from the dump's end back to its
+last anchor are scored (``doubted_tail``): what the whole dump tells is read once, and a line's own features,
+most of the cost, are computed for about a tenth of the lines, which keeps cleaning a dump within issue 16's
+speed bound. ``--keep-threshold 0`` turns it off.
 """
 
 from __future__ import annotations
@@ -126,7 +127,6 @@ class DumpFeatures(TextFeatures):
     def __init__(self, blocks: Sequence[Block], phrase_rules: Sequence = ()) -> None:
         super().__init__(blocks, phrase_rules, _PHRASE_CHARS)
         count, prose, words = self.count, self.prose, self.words
-        matched = set().union(*(indexes for _, indexes in self.phrases))
         self.back, self.ahead = _distances(prose)
         self.headline = [s and _headline_cased(w) for s, w in zip(self.short, words, strict=True)]
         self.prose_share = sum(prose) / (count or 1)
@@ -136,7 +136,7 @@ class DumpFeatures(TextFeatures):
         ]
         self.salutation = [len(w) <= 4 and block.plain.endswith(",") for w, block in zip(words, blocks, strict=True)]
         stamped = [found and len(w) < 12 for w, found in zip(words, self.clock, strict=True)]
-        self.seen_match = _seen([index in matched for index in range(count)])
+        self.first_match = self.first_phrase_match()
         self.seen_salutation, self.seen_stamp = _seen(self.salutation), _seen(stamped)
         self.cohesion = _cohesion(blocks, prose)
         self.prose_after = [0] * (count + 1)
@@ -154,7 +154,7 @@ class DumpFeatures(TextFeatures):
                 "prose_back": self.back[index] / _NEAR,
                 "prose_ahead": self.ahead[index] / _NEAR,
                 "prose_share": self.prose_share,
-                "after_phrase": float(self.seen_match[index]),
+                "after_phrase": float(index > self.first_match),
                 "salutation": float(self.salutation[index]),
                 "after_salutation": float(self.seen_salutation[index]),
                 "after_stamp": float(self.seen_stamp[index]),
