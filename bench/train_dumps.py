@@ -1,6 +1,7 @@
 """Train the text-dump scorer (cleaner/stages/text_scorer.json) on dumps of both development sets, and report it.
 
     python bench/train_dumps.py [--eval ../shared/eval] [--report bench/train_dumps_report.txt] [--dry-run]
+    python bench/train_dumps.py --ceiling     # what removing every non-article line the rules keep would add
 
 Needs scikit-learn (``pip install -e '.[train]'``). Each page of the AEB and Fundus sets is dumped as the seeds
 were (trafilatura, ``favor_recall=True, include_comments=True``: bench/dumps.py's style A) and cleaned as
