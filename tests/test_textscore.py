@@ -1,4 +1,4 @@
-"""The block scorer in text mode: the dump's own features, its shipped model (on at 0.2: cross-validated by site,
+"""The block scorer in text mode: the dump's own features, its shipped model (on at 0.25: cross-validated by site,
 it raised precision on both sets within the recall bound), a keep threshold on a dump (only the dump's tail), and
 bad input with the scorer on."""
 
@@ -21,7 +21,7 @@ THREAD = [
     "Lovely to see the old breakwater fixed at last, my grandfather worked on it.",
     "Reply",
 ]
-ON = Options(site_rules=False, keep_threshold=0.2)  # bench/train_dumps_report.txt's chosen threshold
+ON = Options(site_rules=False, keep_threshold=0.25)  # bench/train_dumps_report.txt's chosen threshold
 TEASERS = ["Ferry Fares To Rise In Spring", "Lighthouse Keeper Named For Island", "New Fish Market Plans Revealed"]
 
 
@@ -84,6 +84,16 @@ def test_the_scorer_removes_only_after_the_last_line_it_takes_for_the_article() 
     assert tail_removals(lines, [0.4, 0.1, 0.4, 0.1], 0.3) == [False] * 4  # no line sure enough: nothing goes
 
 
+def test_sentences_right_after_the_articles_last_sure_line_stay() -> None:
+    """The article's own last sentences, doubted (a short one mentioning comments); near miss: the same sentence
+    after a name line, as a comment comes, goes."""
+    last = "Die Kommentare der Bürger werden bis Freitag gesammelt."
+    lines = split_blocks("\n".join([ARTICLE[0], ARTICLE[1], last]))
+    assert tail_removals(lines, [0.9, 0.1, 0.1], 0.3) == [False, False, False]
+    lines = split_blocks("\n".join([ARTICLE[0], "Anna Berger", last]))
+    assert tail_removals(lines, [0.9, 0.1, 0.1], 0.3) == [False, True, True]
+
+
 def test_scoring_only_the_tail_removes_what_scoring_every_line_would() -> None:
     """Cleaning scores a dump's lines from its end back to the last anchor only (about a tenth of them)."""
     scorer = load_scorer("text", MODEL_PATH)
@@ -98,7 +108,7 @@ def test_scoring_only_the_tail_removes_what_scoring_every_line_would() -> None:
 
 def test_the_shipped_dump_model_is_on_and_removes_a_comment_under_no_heading() -> None:
     scorer = load_scorer("text", MODEL_PATH)
-    assert scorer.threshold == 0.2  # bench/train_dumps_report.txt's chosen threshold
+    assert scorer.threshold == 0.25  # bench/train_dumps_report.txt's chosen threshold
     blocks = split_blocks("\n".join([*ARTICLE, *TEASERS, *THREAD]))
     scores = score_dump_blocks(blocks)
     assert min(scores[: len(ARTICLE)]) > max(scores[len(ARTICLE) + len(TEASERS) :][:3])
