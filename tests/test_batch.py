@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from cleaner.engines.workers import Failure, ordered_map
 from tests.conftest import ROOT, run_cli
 
 SITE_RULE = """
@@ -313,6 +314,22 @@ def test_a_worker_killed_in_a_chunk_of_pages_costs_only_the_page_it_was_on(tmp_p
     assert lines["hang.txt"]["status"] == "failed"
     assert "worker process died (killed by signal 9)" in lines["hang.txt"]["reason"]
     assert b"Traceback" not in stderr
+
+
+def _stuck_on_zero(number: int) -> int:
+    if number == 0:
+        time.sleep(600)  # no deadline of its own: stands for C code that no timer signal interrupts
+    return number
+
+
+def test_a_task_stuck_in_a_chunk_fails_alone_after_about_its_own_deadline() -> None:
+    # One job: the first task goes alone, the next eight as one chunk, whose deadline is all its tasks' (24 s).
+    tasks = [1, 2, 3, 0, 4, 5, 6, 7, 8]
+    started = time.monotonic()
+    results = dict(ordered_map(_stuck_on_zero, tasks, jobs=1, timeout=3))
+    assert time.monotonic() - started < 20  # the worker's watchdog (4 s), then the task alone (3 s)
+    assert isinstance(results[0], Failure) and "timed out after 3 s" in results[0].reason
+    assert [results[n] for n in tasks if n] == [n for n in tasks if n]
 
 
 def test_exit_codes(tmp_path: Path) -> None:

@@ -4,13 +4,16 @@ pebble runs tasks in worker processes with a deadline, and replaces a worker tha
 killed for running late. Tasks go to the workers in chunks of up to ``CHUNK`` and their results come back
 in one message, since the pool's cost is per message, not per page; a chunk goes out early, smaller, when
 a worker would otherwise wait. A chunk whose worker died or ran late is run again one task at a time, so
-that only the task at fault yields a ``Failure`` instead of a result. At most ``2 * jobs`` chunks are in
+that only the task at fault yields a ``Failure`` instead of a result; a worker whose task is stuck past its
+deadline ends itself (a watchdog thread that needs no signal), so that the chunk is not waited for as long
+as all its tasks' deadlines together. At most ``2 * jobs`` chunks are in
 flight, so memory does not grow with the number of tasks, and results are yielded in the order the tasks
 came in, so a run's report does not depend on worker timing.
 """
 
 from __future__ import annotations
 
+import faulthandler
 import multiprocessing
 import os
 import signal
@@ -22,13 +25,14 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from functools import cache
 from multiprocessing import context, forkserver, spawn
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from pebble import ProcessPool
 
 CHUNK = 8  # tasks per message to a worker: a message costs the parent about what a page costs it
 _WINDOW_PER_JOB = 2  # chunks in flight per worker
+_WATCHDOG_SLACK = 1.0  # seconds a worker's own watchdog waits past a task's deadline
 # Imported once by the forkserver, so that every worker forked from it starts with the extractor and the
 # shipped rules loaded; the library imports the extractor only where it is used, so the parent process
 # starts without it.
@@ -119,7 +123,7 @@ class _Pool:
             self._pool = ProcessPool(
                 max_workers=self.jobs, initializer=_worker_setup, initargs=self._setup, context=_context()
             )
-        return self._pool.schedule(run, args=(function, work), timeout=timeout)
+        return self._pool.schedule(run, args=(function, work, self.timeout), timeout=timeout)
 
     def idle(self) -> bool:
         """True when fewer chunks are out than there are workers: a chunk sent now starts at once."""
@@ -262,18 +266,33 @@ def _worker_setup(initializer: Callable[..., None] | None, initargs: tuple[Any, 
         initializer(*initargs)
 
 
-def _run_chunk(function: Callable[[Any], Any], tasks: list[Any]) -> list[Any]:
+def _run_chunk(function: Callable[[Any], Any], tasks: list[Any], deadline: float | None) -> list[Any]:
     # While tasks run, SIGTERM (sent when the pool stops) unwinds them, so that a half-written temporary
     # file is removed; between chunks it ends the worker at once, as by default.
     signal.signal(signal.SIGTERM, _exit_on_term)
     try:
-        return [_run(function, task) for task in tasks]
+        results = []
+        for task in tasks:
+            if deadline:
+                # A task stuck past its deadline where no signal reaches (in C code) ends this worker: its
+                # chunk then runs again one task at a time, under the pool's deadline of one task, which
+                # fires first. The chunk's own deadline (all its tasks') would come much later.
+                faulthandler.dump_traceback_later(deadline + _WATCHDOG_SLACK, exit=True, file=_devnull())
+            results.append(_run(function, task))
+        return results
     finally:
+        if deadline:
+            faulthandler.cancel_dump_traceback_later()
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _run_one(function: Callable[[Any], Any], task: Any) -> Any:
-    return _run_chunk(function, [task])[0]
+def _run_one(function: Callable[[Any], Any], task: Any, deadline: float | None) -> Any:
+    return _run_chunk(function, [task], deadline)[0]
+
+
+@cache
+def _devnull() -> IO[str]:
+    return open(os.devnull, "w")  # the watchdog's output, open as long as the worker
 
 
 def _run(function: Callable[[Any], Any], task: Any) -> Any:
