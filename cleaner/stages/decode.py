@@ -67,6 +67,7 @@ def decode(doc: Document) -> None:
             doc.content, utf8 = safe, None
     if not doc.content.strip():
         raise InputError(doc.source, "no text in input")
+    doc.content_utf8 = utf8
     if doc.kind == "html":
         doc.tree = parse_html(doc.content, doc.source, utf8)
 
