@@ -22,6 +22,7 @@ import re
 import threading
 
 import lxml.html
+from lxml import etree
 
 from cleaner.document import Document
 from cleaner.errors import InputError, translated
@@ -180,4 +181,23 @@ def _parser() -> lxml.html.HTMLParser:
             huge_tree=True,
             encoding="utf-8",
         )
+        parser.set_element_class_lookup(_html_classes())
     return parser
+
+
+def _html_classes() -> etree.ElementNamespaceClassLookup:
+    """lxml.html's element classes (its form elements' by tag name, HtmlElement for the rest), chosen in C:
+    lxml.html's own lookup is a Python method called for every element a stage or the extractor touches, 2,000
+    a page, which made walking a tree 1.4 times slower."""
+    lookup = etree.ElementNamespaceClassLookup(
+        etree.ElementDefaultClassLookup(
+            element=lxml.html.HtmlElement,
+            comment=lxml.html.HtmlComment,
+            pi=lxml.html.HtmlProcessingInstruction,
+            entity=lxml.html.HtmlEntity,
+        )
+    )
+    by_tag = lookup.get_namespace(None)
+    for tag, element_class in lxml.html.HtmlElementClassLookup._default_element_classes.items():
+        by_tag[tag] = element_class
+    return lookup
