@@ -46,7 +46,7 @@ MAX_TAGS = 50
 
 # The elements the fields are read from, in one walk (_Marks): each walk over a large page costs a few tenths
 # of a millisecond, and an XPath union walks the page once per branch
-_MARKED_TAGS = ("script", "a", "link", "meta", "time")
+_MARKED_TAGS = ("script", "a", "link", "meta", "time", "h1")
 _BYLINE_CANDIDATES = etree.XPath(
     ".//author|.//*[self::a or self::address or self::div or self::p or self::span or self::strong or self::h3"
     " or self::h4 or self::li][@rel='author' or contains(@itemprop, 'author') or contains(@class, 'author')"
@@ -98,7 +98,7 @@ def read_metadata(doc: Document) -> None:
     doc.author = (
         clean_authors(rule_authors)
         or clean_authors((found.author or "").split(";"))
-        or clean_authors(_byline(tree).split(";"))
+        or clean_authors(_byline(_around_headline(tree, marks.headline)).split(";"))
     )
 
     rule_date = _first_value(tree, from_rules("date"))
@@ -203,13 +203,13 @@ def _trafilatura_metadata(tree: HtmlElement, stated: list[dict[str, Any]]) -> An
     return found
 
 
-def _byline(tree: HtmlElement) -> str:
+def _byline(region: HtmlElement) -> str:
     """The byline: the first short text of an element marked as the author's, outside comments, sidebars,
     figures and dates, with trafilatura's name normalisation. One XPath without regular expressions: the
     regex XPaths of trafilatura's ``extract_author`` and its deep copy of the tree cost 30 ms a page."""
     from trafilatura.metadata import normalize_authors
 
-    found = _BYLINE_CANDIDATES(_around_headline(tree))
+    found = _BYLINE_CANDIDATES(region)
     for element in sorted(found, key=_byline_rank):  # sorted() is stable: page order within a rank
         if any(_outside_byline(node) for node in (element, *element.iterancestors())):
             continue
@@ -220,10 +220,9 @@ def _byline(tree: HtmlElement) -> str:
     return ""
 
 
-def _around_headline(tree: HtmlElement) -> HtmlElement:
-    """Where a byline stands: the article or main element around the first <h1>, or its fourth ancestor
-    (searching there, not the whole page, makes the search several times cheaper); the page without one."""
-    headline = next(tree.iter("h1"), None)
+def _around_headline(tree: HtmlElement, headline: HtmlElement | None) -> HtmlElement:
+    """Where a byline stands: the article or main element around the first <h1> (``headline``), or its fourth
+    ancestor (searching there, not the whole page, makes the search several times cheaper); the page without one."""
     if headline is None:
         return tree
     region = headline
@@ -325,13 +324,17 @@ class _Marks:
     licenses: list[HtmlElement] = field(default_factory=list)  # <a> and <link> with "license" in rel, and a href
     published: list[str] = field(default_factory=list)  # dates of the meta and time elements _STATED_MARKS names
     modified: list[str] = field(default_factory=list)  # and of those _MODIFIED_MARKS names
+    headline: HtmlElement | None = None  # the first <h1>
 
     @classmethod
     def of(cls, tree: HtmlElement) -> _Marks:
         found = cls()
         for element in tree.iter(*_MARKED_TAGS):
             tag = element.tag
-            if tag == "script":
+            if tag == "h1":
+                if found.headline is None:
+                    found.headline = element
+            elif tag == "script":
                 if element.get("type") == "application/ld+json":
                     found.json_ld.append(element)
             elif tag == "a" or tag == "link":
