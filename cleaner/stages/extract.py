@@ -146,22 +146,25 @@ def _is_paragraph_dump(tree: HtmlElement, text: str | None, paragraphs: list[str
     teaser's included, and leaves out the subheadings between them and a summary that is not a <p>; the
     fallbacks compare real candidates there. An extraction keeps the subheadings among the paragraphs it
     takes, so text that is all the page's paragraphs and none of the headings between them is the dump."""
-    # words only: Markdown's marks are not in the page's text. Removing characters commutes with cutting the
-    # text, so the starts of the two decide most pages before either is squeezed whole.
-    if not _may_be_equal(_NOT_WORD.sub("", (text or "")[:_PEEK]), _NOT_WORD.sub("", _start(paragraphs, _PEEK))):
-        return False
-    squeezed = _NOT_WORD.sub("", text or "")
-    if not squeezed or not _squeezes_to(paragraphs, squeezed):
-        return False
-    if not _HEADINGS_AMONG_PARAGRAPHS(tree):
+    if not _same_words(text or "", paragraphs) or not _HEADINGS_AMONG_PARAGRAPHS(tree):
         return False
     from trafilatura import baseline  # its first choices (JSON-LD, <article>) would have given other text
 
-    return squeezed == _NOT_WORD.sub("", baseline(tree)[1])
+    return _NOT_WORD.sub("", text or "") == _NOT_WORD.sub("", baseline(tree)[1])
+
+
+def _same_words(text: str, paragraphs: list[str]) -> bool:
+    """Whether ``text`` has words and they are those of the paragraphs joined, word characters compared alone
+    (Markdown's marks are not in the page's text). Taking characters out commutes with cutting a text, so the
+    starts of both decide most pages, and then the paragraphs one by one, before anything is squeezed whole."""
+    if not _may_be_equal(_NOT_WORD.sub("", text[:_PEEK]), _NOT_WORD.sub("", _start(paragraphs, _PEEK))):
+        return False
+    squeezed = _NOT_WORD.sub("", text)
+    return bool(squeezed) and _squeezes_to(paragraphs, squeezed)
 
 
 def _start(texts: list[str], length: int) -> str:
-    """The first ``length`` characters of the texts joined."""
+    """The texts joined, as far as the first ``length`` characters (or a little further)."""
     start: list[str] = []
     for text in texts:
         start.append(text)
