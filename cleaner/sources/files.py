@@ -30,6 +30,7 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # an article page is far smaller; bigger i
 _KINDS: dict[str, Kind] = {".html": "html", ".htm": "html", ".xhtml": "html", ".txt": "text"}
 OUTPUT_SUFFIXES = {"txt": ".clean.txt", "json": ".clean.json", "md": ".clean.md"}
 _NOT_INPUTS = (*OUTPUT_SUFFIXES.values(), ".meta.json", ".expected.txt")
+_INPUT_ENDINGS = (*_KINDS, *(suffix + ".gz" for suffix in _KINDS))
 TEMP_MARK = ".cleaner-tmp"  # in the names of files being written; never inputs, removed if left over
 _CHUNK = 1 << 16
 _BINARY_MAGIC = (b"%PDF-", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b")
@@ -44,7 +45,7 @@ def kind_of(path: Path) -> Kind | None:
 
 def kind_of_name(name: str) -> Kind | None:
     name = name.lower()
-    if TEMP_MARK in name or name.endswith(_NOT_INPUTS):
+    if not name.endswith(_INPUT_ENDINGS) or name.endswith(_NOT_INPUTS) or TEMP_MARK in name:
         return None
     _, dot, suffix = name.removesuffix(".gz").rpartition(".")
     return _KINDS.get("." + suffix) if dot else None
@@ -305,19 +306,22 @@ def _walk_dir(folder: Path, relative: str, selection: Selection) -> Iterator[Lis
     found: list[Found | Skipped] = []
     subfolders = []
     # Without patterns only a hidden file can be left out: the others need no relative path nor pattern test.
-    plain = (lambda name: False) if selection.include or selection.exclude else (lambda name: name[:1] != ".")
+    patterns = bool(selection.include or selection.exclude)
     for entry in entries:
         name = entry.name
         try:
             if entry.is_dir(follow_symlinks=False):
                 if selection.wants_folder(name, relative + name):
                     subfolders.append((entry.path, relative + name))
-            elif not kind_of_name(name) or not (plain(name) or selection.wants_file(name, relative + name)):
+            elif not kind_of_name(name) or (
+                (patterns or name[:1] == ".") and not selection.wants_file(name, relative + name)
+            ):
                 continue
             elif entry.is_symlink():
                 found.append(Skipped(Path(entry.path), "symlink, not followed"))
             else:
-                found.append(_regular(entry.path, name, entry.stat(follow_symlinks=False)))
+                status = entry.stat(follow_symlinks=False)
+                found.append((entry.path, name, status) if stat.S_ISREG(status.st_mode) else _irregular(entry.path))
         except OSError as exc:
             found.append(Skipped(Path(entry.path), exc.strerror or str(exc), error=True))
     yield Listing(folder, frozenset(entry.name for entry in entries), found)
@@ -337,12 +341,11 @@ def is_url_list(text: str) -> bool:
 
 def _check_file(path: Path) -> Found | Skipped:
     try:
-        return _regular(str(path), path.name, os.stat(path))
+        status = os.stat(path)
+        return (str(path), path.name, status) if stat.S_ISREG(status.st_mode) else _irregular(str(path))
     except OSError as exc:
         return Skipped(path, exc.strerror or str(exc), error=True)
 
 
-def _regular(path: str, name: str, status: os.stat_result) -> Found | Skipped:
-    if not stat.S_ISREG(status.st_mode):
-        return Skipped(Path(path), "not a regular file (FIFO, socket or device)")
-    return path, name, status
+def _irregular(path: str) -> Skipped:
+    return Skipped(Path(path), "not a regular file (FIFO, socket or device)")
