@@ -244,17 +244,19 @@ class _Unchanged:
         self.now = time.time_ns()
 
     def __call__(self, row: Row, status: os.stat_result, output: str) -> bool:
-        size, mtime_ns, _, key, routing, rulesets, state, _, out_size, out_mtime_ns, *_ = row
+        # A row holds a Record's fields in its places: 0 size, 1 mtime_ns, 3 rules_key, 4 routing, 5 rule sets
+        # (JSON text), 6 status, 8 and 9 the output's size and mtime. Indexes: no list or object per file.
+        mtime_ns, rulesets = row[1], row[5]
         if (
-            size != status.st_size
+            row[0] != status.st_size
             or mtime_ns != status.st_mtime_ns
             or mtime_ns > self.now  # a clock that jumped: let the worker compare the bytes
-            or routing != self.catalog.routing
+            or row[4] != self.catalog.routing
         ):
             return False
         if rulesets not in self._keys:
             self._keys[rulesets] = rules_key_now(rulesets, self.catalog, self.options_key)
-        return self._keys[rulesets] == key and (state != "cleaned" or _output_unchanged(output, out_size, out_mtime_ns))
+        return self._keys[rulesets] == row[3] and (row[6] != "cleaned" or _output_unchanged(output, row[8], row[9]))
 
 
 def _folder_tasks(
