@@ -257,7 +257,7 @@ def _matches(patterns: tuple[str, ...], name: str, relative: str) -> bool:
     return bool(patterns) and any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(relative, p) for p in patterns)
 
 
-Found = tuple[str, str, os.stat_result]  # path, name, stat
+Found = tuple[str, str, os.stat_result | None]  # path, name, stat (None: walked without stat_files)
 
 
 @dataclass(frozen=True)
@@ -278,9 +278,12 @@ def walk(paths: list[Path], selection: Selection | None = None) -> Iterator[Path
             yield found if isinstance(found, Skipped) else Path(found[0])
 
 
-def walk_folders(paths: list[Path], selection: Selection | None = None) -> Iterator[Listing]:
+def walk_folders(
+    paths: list[Path], selection: Selection | None = None, *, stat_files: bool = True
+) -> Iterator[Listing]:
     """The inputs under ``paths``, a folder at a time (its files, then its subfolders), each folder in the
-    file system's own order (stable for an unchanged folder).
+    file system's own order (stable for an unchanged folder). Without ``stat_files`` (a count for a progress
+    bar), the files in folders are not stat-ed: their stat is None and FIFOs are not told from files.
 
     Only regular files are inputs. Symlinks met inside a folder are never followed: a target inside
     the folder is cleaned where it really is, one outside is not cleaned. FIFOs, sockets and devices
@@ -289,14 +292,14 @@ def walk_folders(paths: list[Path], selection: Selection | None = None) -> Itera
     selection = selection or Selection()
     for top in map(Path, paths):
         if top.is_dir():
-            yield from _walk_dir(top, "", selection)
+            yield from _walk_dir(top, "", selection, stat_files)
         elif top.exists():
             yield Listing(top.parent, None, [_check_file(top)])
         else:
             yield Listing(top.parent, None, [Skipped(top, "no such file or folder", error=True)])
 
 
-def _walk_dir(folder: Path, relative: str, selection: Selection) -> Iterator[Listing]:
+def _walk_dir(folder: Path, relative: str, selection: Selection, stat_files: bool) -> Iterator[Listing]:
     try:
         with os.scandir(folder) as listing:
             entries = list(listing)
@@ -319,6 +322,8 @@ def _walk_dir(folder: Path, relative: str, selection: Selection) -> Iterator[Lis
                 continue
             elif entry.is_symlink():
                 found.append(Skipped(Path(entry.path), "symlink, not followed"))
+            elif not stat_files:
+                found.append((entry.path, name, None))
             else:
                 status = entry.stat(follow_symlinks=False)
                 found.append((entry.path, name, status) if stat.S_ISREG(status.st_mode) else _irregular(entry.path))
@@ -326,7 +331,7 @@ def _walk_dir(folder: Path, relative: str, selection: Selection) -> Iterator[Lis
             found.append(Skipped(Path(entry.path), exc.strerror or str(exc), error=True))
     yield Listing(folder, frozenset(entry.name for entry in entries), found)
     for path, below in subfolders:
-        yield from _walk_dir(Path(path), below + "/", selection)
+        yield from _walk_dir(Path(path), below + "/", selection, stat_files)
 
 
 _URL_LINE = re.compile(r"\s*(?:#.*|https?://\S+)?\s*")
