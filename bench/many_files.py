@@ -74,7 +74,11 @@ def measure(work: Path, counts: list[int], first_up_to: int) -> dict[int, tuple[
             copy_cleaned(cleaned, tree, count)
         noop, _, peak = timed([*CLEANER, str(tree)])
         rows[count] = (first, first_peak, noop, peak / 1024)
-        print(f"{count:,} files: first run {first:.1f} s, no-op {noop:.2f} s", flush=True)
+        print(
+            f"{count:,} files: first run {first:.1f} s, parent {first_peak:.1f} MB; no-op {noop:.2f} s,"
+            f" parent {peak / 1024:.1f} MB",
+            flush=True,
+        )
         if count <= first_up_to:
             if cleaned is not None:
                 shutil.rmtree(cleaned)
