@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from cleaner.engines.workers import Failure, ordered_map
 from tests.conftest import ROOT, run_cli
 
 SITE_RULE = """
@@ -271,6 +272,64 @@ def test_a_worker_killed_in_the_middle_of_a_page_is_replaced(tmp_path: Path) -> 
     line = report_of(tmp_path / "r.jsonl")[0]
     assert line["status"] == "failed" and "worker process died (killed by signal 9)" in line["reason"]
     assert b"Traceback" not in stderr
+
+
+def kill_workers(batch: subprocess.Popen) -> None:
+    for pid, depth in descendants(batch.pid).items():
+        if depth == 2:  # the forkserver is the parent's child; workers are its children
+            os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find the worker process")
+def test_a_worker_killed_in_a_chunk_of_pages_costs_only_the_page_it_was_on(tmp_path: Path) -> None:
+    # One job: the first file goes alone, the others to the worker as one chunk, the dump among them or alone.
+    hanging = write_hanging_dump(tmp_path)
+    pages = make_pages(hanging.parent, 6)
+    report = tmp_path / "r.jsonl"
+    batch = start_batch(
+        hanging.parent, "--rules", str(tmp_path / "rules"), "--jobs", "1", "--timeout", "300", "--report", str(report)
+    )
+    # Kill the worker whenever no output has changed for a while: it is then in the dump's backtracking regex.
+    # A chunk that loses its worker runs again one file at a time (the pages are written again), so it takes
+    # one kill when the dump went alone, two when it went with pages.
+    started = changed = time.monotonic()
+    written: dict[Path, int] = {}
+    while batch.poll() is None:
+        now = {
+            page: page.with_suffix(".clean.txt").stat().st_mtime_ns
+            for page in pages
+            if page.with_suffix(".clean.txt").exists()
+        }
+        if now != written:
+            written, changed = now, time.monotonic()
+        elif time.monotonic() - changed > 3 and (written or time.monotonic() - started > 20):
+            kill_workers(batch)
+            changed = time.monotonic()
+        assert time.monotonic() - started < 120, "the batch made no progress"
+        time.sleep(0.05)
+    _, stderr = batch.communicate(timeout=60)
+    assert batch.returncode == 1, stderr
+    lines = {Path(line["path"]).name: line for line in report_of(report)}
+    assert [lines[page.name]["status"] for page in pages] == ["cleaned"] * len(pages)
+    assert lines["hang.txt"]["status"] == "failed"
+    assert "worker process died (killed by signal 9)" in lines["hang.txt"]["reason"]
+    assert b"Traceback" not in stderr
+
+
+def _stuck_on_zero(number: int) -> int:
+    if number == 0:
+        time.sleep(600)  # no deadline of its own: stands for C code that no timer signal interrupts
+    return number
+
+
+def test_a_task_stuck_in_a_chunk_fails_alone_after_about_its_own_deadline() -> None:
+    # One job: the first task goes alone, the next eight as one chunk, whose deadline is all its tasks' (24 s).
+    tasks = [1, 2, 3, 0, 4, 5, 6, 7, 8]
+    started = time.monotonic()
+    results = dict(ordered_map(_stuck_on_zero, tasks, jobs=1, timeout=3))
+    assert time.monotonic() - started < 20  # the worker's watchdog (4 s), then the task alone (3 s)
+    assert isinstance(results[0], Failure) and "timed out after 3 s" in results[0].reason
+    assert [results[n] for n in tasks if n] == [n for n in tasks if n]
 
 
 def test_exit_codes(tmp_path: Path) -> None:

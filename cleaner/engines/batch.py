@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
-import json
 import os
 import time
 from collections import Counter
@@ -27,6 +26,7 @@ from cleaner.errors import CleanerError, InputError, OutputError, ReadError
 from cleaner.options import Options
 from cleaner.rules import Catalog, load_catalog
 from cleaner.sinks.files import remove_leftovers, render, write_atomic
+from cleaner.sinks.report import tell
 from cleaner.sources.files import (
     OUTPUT_SUFFIXES,
     TEMP_MARK,
@@ -75,14 +75,17 @@ class Outcome:
     fatal: bool = False  # the batch cannot go on (outputs cannot be written)
 
     def manifest(self) -> dict[str, Any]:
-        line = dataclasses.asdict(self)
-        del line["record"], line["fatal"]
-        line["rules"] = list(self.rules)
+        # Field by field, not dataclasses.asdict: that deep-copies every value, a tenth of a millisecond a line.
+        line = {name: getattr(self, name) for name in _MANIFEST_FIELDS}
+        line["rules"], line["fired"], line["rule_errors"] = list(self.rules), dict(self.fired), list(self.rule_errors)
         return line
 
     def problem(self) -> str | None:
         """The line a user sees for an input that was not cleaned, None when all went well."""
         return f"{self.status} {self.path}: {self.reason}" if self.status in ("skipped", "failed", "empty") else None
+
+
+_MANIFEST_FIELDS = tuple(f.name for f in dataclasses.fields(Outcome) if f.name not in ("record", "fatal"))
 
 
 @dataclass
@@ -416,17 +419,6 @@ def _clean_task(task: _Task) -> Outcome:
     written = os.stat(task.output)
     outcome.record = record._replace(status="cleaned", out_size=written.st_size, out_mtime_ns=written.st_mtime_ns)
     return outcome
-
-
-def tell(
-    summary: Summary, outcome: Outcome, report: IO[str] | None, on_outcome: Callable[[Outcome], None] | None
-) -> None:
-    """What every engine does with each outcome as it comes: count it, write its manifest line, pass it on."""
-    summary.add(outcome)
-    if report is not None:
-        report.write(json.dumps(outcome.manifest(), ensure_ascii=False) + "\n")
-    if on_outcome is not None:
-        on_outcome(outcome)
 
 
 def result_outcome(shown: str, result: CleanResult, output: str | None) -> Outcome:

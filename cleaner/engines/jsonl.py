@@ -2,7 +2,8 @@
 
 Each input line is a JSON object holding a page (HTML or a text dump) and anything else; the output
 line is the same object with a ``cleaner`` object added (text, title, url, site, rule sets, status…),
-in the input order. Lines are cleaned in worker processes like files; ``.gz`` is read and written
+in the input order. Lines are parsed, cleaned and turned back into JSON in worker processes, like files:
+the parent only splits the input into lines and writes the lines it gets back. ``.gz`` is read and written
 transparently, ``-`` is stdin or stdout. Every input line gives one output line: a malformed line (not
 JSON, nested too deeply, no page) gives ``{"line": N, "cleaner": {"status": "skipped", "reason": ...}}``
 in its place, or stops the run with ``strict``; if a gzip input turns out corrupt, the lines read so far
@@ -26,13 +27,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from cleaner.document import Document
-from cleaner.engines.batch import DEFAULT_TIMEOUT, Outcome, Summary, result_outcome, tell
+from cleaner.engines.batch import DEFAULT_TIMEOUT, Outcome, Summary, result_outcome
 from cleaner.engines.context import start_worker, worker_run
 from cleaner.engines.workers import Failure, Mapper, Ready, default_jobs, ordered_map, prestart
 from cleaner.errors import CleanerError, InputError
 from cleaner.options import Options
 from cleaner.rules import load_catalog
 from cleaner.sinks.jsonl import STDIO, json_line, open_jsonl
+from cleaner.sinks.report import tell
 from cleaner.sources.files import document_from_bytes
 
 
@@ -54,8 +56,15 @@ class MalformedLine(InputError):
 @dataclass(frozen=True)
 class _Line:
     number: int
-    record: dict[str, Any]
-    label: str  # the record's id, or "IN:number", in messages
+    raw: bytes  # the line as read: parsed in the worker
+    source: str  # the input's name, in messages
+
+
+@dataclass(frozen=True)
+class _Malformed:
+    """A worker's answer for a line that is not a JSON object with a page in it."""
+
+    problem: str
 
 
 def clean_jsonl(
@@ -80,10 +89,9 @@ def clean_jsonl(
     summary = Summary(unit="lines")
     started = time.monotonic()
     with _reader(source) as lines, open_jsonl(target) as out:
-        tasks = _parse(lines, str(source), fields, strict)
         results = mapper(
             _clean_line,
-            tasks,
+            _lines(lines, str(source), fields),
             jobs=jobs or default_jobs(),
             timeout=timeout,
             initializer=start_worker,
@@ -91,47 +99,28 @@ def clean_jsonl(
         )
         with contextlib.closing(results):
             for line, result in results:
-                if isinstance(line, Ready):  # a line the reader rejected: its place holder and outcome
-                    rejected, outcome = result
-                    out.write(json_line(rejected) + "\n")
-                else:
-                    added, outcome = _merge(line, result)
-                    line.record[fields.output] = added
-                    try:
-                        out.write(json_line(line.record) + "\n")
-                    except (RecursionError, ValueError) as exc:
-                        reason = f"cannot write this record: {exc}"
-                        outcome = dataclasses.replace(outcome, status="failed", reason=reason)
-                        out.write(json_line(_rejected(line.number, outcome.status, reason, fields)) + "\n")
+                if isinstance(result, _Malformed):
+                    where = f"{line.source}:{line.number}"
+                    if strict:
+                        raise MalformedLine(where, result.problem)
+                    result = _rejected(line.number, "skipped", f"malformed line: {result.problem}", where, fields)
+                elif isinstance(result, Failure):
+                    result = _failed(line, result.reason, fields)
+                text, outcome = result
+                out.write(text + "\n")
                 tell(summary, outcome, report, on_outcome)
     summary.elapsed = time.monotonic() - started
     return summary
 
 
-def _parse(
-    lines: Iterator[bytes | _Unreadable],
-    name: str,
-    fields: Fields,
-    strict: bool,
-) -> Iterator[_Line | Ready]:
-    def rejected(number: int, status: str, reason: str) -> Ready:
-        return Ready((_rejected(number, status, reason, fields), Outcome(f"{name}:{number}", status, reason=reason)))
-
+def _lines(lines: Iterator[bytes | _Unreadable], name: str, fields: Fields) -> Iterator[_Line | Ready]:
     for number, raw in enumerate(lines, start=1):
         if isinstance(raw, _Unreadable):
-            yield rejected(number, "failed", f"{raw.problem}: this line and the rest of the input cannot be read")
+            problem = f"{raw.problem}: this line and the rest of the input cannot be read"
+            yield Ready(_rejected(number, "failed", problem, f"{name}:{number}", fields))
             return
-        if not raw.strip():
-            continue
-        try:
-            record = _record(raw, fields)
-        except MalformedLine as exc:
-            if strict:
-                raise MalformedLine(f"{name}:{number}", exc.problem) from None
-            yield rejected(number, "skipped", f"malformed line: {exc.problem}")
-            continue
-        label = str(record.get(fields.id, f"{name}:{number}"))
-        yield _Line(number, record, label)
+        if raw.strip():
+            yield _Line(number, raw, name)
 
 
 def _record(raw: bytes, fields: Fields) -> dict[str, Any]:
@@ -149,42 +138,72 @@ def _record(raw: bytes, fields: Fields) -> dict[str, Any]:
     return record
 
 
-def _rejected(number: int, status: str, reason: str, fields: Fields) -> dict[str, Any]:
-    """The output line standing for an input line that could not be read."""
-    return {"line": number, fields.output: {"status": status, "reason": reason, "text": ""}}
+def _label(line: _Line, record: dict[str, Any], fields: Fields) -> str:
+    """The record's id, or "IN:number", in messages and the manifest."""
+    return str(record.get(fields.id, f"{line.source}:{line.number}"))
 
 
-def _merge(line: _Line, result: tuple[dict[str, Any], Outcome] | dict[str, Any] | Failure) -> tuple[dict, Outcome]:
-    """The object added to the line, and the line's outcome (``result_outcome``'s for a cleaned page)."""
-    if isinstance(result, tuple):
-        return result
-    if isinstance(result, Failure):
-        result = {"status": "failed", "reason": result.reason, "text": ""}
-    return result, Outcome(line.label, result["status"], reason=result["reason"])
+def _rejected(number: int, status: str, reason: str, where: str, fields: Fields) -> tuple[str, Outcome]:
+    """The output line standing for an input line that could not be read or written, and its outcome."""
+    text = json_line({"line": number, fields.output: {"status": status, "reason": reason, "text": ""}})
+    return text, Outcome(where, status, reason=reason)
+
+
+def _failed(line: _Line, reason: str, fields: Fields) -> tuple[str, Outcome]:
+    """The output line of a line whose worker died or ran late: the record with a failed ``cleaner`` object."""
+    try:
+        record = _record(line.raw, fields)
+    except MalformedLine:
+        return _rejected(line.number, "failed", reason, f"{line.source}:{line.number}", fields)
+    return _not_cleaned(line, record, _label(line, record, fields), "failed", reason, fields)
+
+
+def _not_cleaned(
+    line: _Line, record: dict[str, Any], label: str, status: str, reason: str, fields: Fields
+) -> tuple[str, Outcome]:
+    added = {"status": status, "reason": reason, "text": ""}
+    return _written(line, record, added, Outcome(label, status, reason=reason), fields)
+
+
+def _written(
+    line: _Line, record: dict[str, Any], added: dict[str, Any], outcome: Outcome, fields: Fields
+) -> tuple[str, Outcome]:
+    """The output line: the input's record with ``added`` as its ``cleaner`` object."""
+    record[fields.output] = added
+    try:
+        return json_line(record), outcome
+    except (RecursionError, ValueError) as exc:
+        reason = f"cannot write this record: {exc}"
+        text, _ = _rejected(line.number, "failed", reason, outcome.path, fields)
+        return text, dataclasses.replace(outcome, status="failed", reason=reason)
 
 
 # Worker side ------------------------------------------------------------------------------------------
 
 
-def _clean_line(line: _Line) -> tuple[dict[str, Any], Outcome] | dict[str, Any]:
+def _clean_line(line: _Line) -> tuple[str, Outcome] | _Malformed:
     from cleaner.stages.pipeline import process  # in workers only: the parent never loads the extractor
 
     options, fields = worker_run()
-    record = line.record
+    try:
+        record = _record(line.raw, fields)
+    except MalformedLine as exc:
+        return _Malformed(exc.problem)
+    label = _label(line, record, fields)
     url = record.get(fields.url) if isinstance(record.get(fields.url), str) else None
     if isinstance(record.get(fields.html), str):
-        doc = Document(source=line.label, kind="html", content=record[fields.html], encoding="str")
+        doc = Document(source=label, kind="html", content=record[fields.html], encoding="str")
     else:
-        doc = document_from_bytes(b"", line.label, kind="text")
+        doc = document_from_bytes(b"", label, kind="text")
         doc.content = record[fields.text]
     if url:
         doc.url, doc.site_source = url, "explicit"
     try:
         result = process(doc, options).result()
     except InputError as exc:
-        return {"status": "skipped", "reason": exc.problem, "text": ""}
+        return _not_cleaned(line, record, label, "skipped", exc.problem, fields)
     except CleanerError as exc:
-        return {"status": "failed", "reason": str(exc), "text": ""}
+        return _not_cleaned(line, record, label, "failed", str(exc), fields)
     added = {
         "status": result.status,
         "reason": result.reason,
@@ -198,7 +217,7 @@ def _clean_line(line: _Line) -> tuple[dict[str, Any], Outcome] | dict[str, Any]:
     }
     if options.output_format == "json":
         added["removed"] = [{"rule": r.rule, "stage": r.stage, "text": r.text} for r in result.removed]
-    return added, result_outcome(line.label, result, None)
+    return _written(line, record, added, result_outcome(label, result, None), fields)
 
 
 # Streams ----------------------------------------------------------------------------------------------

@@ -20,13 +20,14 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from cleaner.document import CleanResult, Document
-from cleaner.engines.batch import DEFAULT_TIMEOUT, WORKER_GRACE, Outcome, Summary, display_path, result_outcome, tell
+from cleaner.engines.batch import DEFAULT_TIMEOUT, WORKER_GRACE, Outcome, Summary, display_path, result_outcome
 from cleaner.engines.context import start_worker, worker_run
 from cleaner.engines.workers import Failure, Mapper, Ready, default_jobs, ordered_map, prestart
 from cleaner.errors import CleanerError, InputError, ReadError
 from cleaner.options import Options
 from cleaner.rules import load_catalog
 from cleaner.sinks.record import open_sink, record_of
+from cleaner.sinks.report import tell
 from cleaner.sources.files import Selection, Skipped, read_document, walk
 
 Row = dict[str, Any]

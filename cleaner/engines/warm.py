@@ -2,6 +2,7 @@
 starts with the extractor imported and the shipped rules loaded, instead of loading them itself."""
 
 import contextlib
+import gc
 import os
 import sys
 import traceback
@@ -37,3 +38,7 @@ with contextlib.suppress(CleanerError):
     # the run's own folders (--rules, named by __main__): its workers then never read them again
     if folders := os.environ.get(RULES_ENV):
         load_catalog(tuple(Path(folder) for folder in folders.split(os.pathsep)))
+
+# What is loaded now lives as long as the workers: out of the collector's reach, a full collection in a worker no longer
+# walks it (0.16 ms a page, 1 %), nor writes to its pages, which stay shared with the other workers.
+gc.freeze()

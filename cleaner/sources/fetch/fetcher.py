@@ -37,6 +37,7 @@ import httpx
 from cleaner.errors import FetchError, OutputError, TransientFetchError
 from cleaner.options import FetchOptions
 from cleaner.sinks.files import write_atomic
+from cleaner.sinks.report import tell
 from cleaner.sources.fetch.download import Page, download, open_client
 from cleaner.sources.fetch.netguard import EVERYWHERE
 from cleaner.sources.fetch.robots import MAX_BYTES as ROBOTS_MAX_BYTES
@@ -132,11 +133,7 @@ def fetch(
     started = time.monotonic()
 
     def emit(outcome: FetchOutcome) -> None:
-        summary.add(outcome)
-        if report is not None:
-            report.write(json.dumps(outcome.manifest(), ensure_ascii=False) + "\n")
-        if on_outcome is not None:
-            on_outcome(outcome)
+        tell(summary, outcome, report, on_outcome)
 
     try:
         out.mkdir(parents=True, exist_ok=True)
