@@ -92,6 +92,7 @@ class Document:
     site_source: str | None = None  # how the site was found: explicit, sidecar, canonical, og:url...
     declared_charset: str | None = None  # from an HTTP header or a sidecar
     content: str = ""  # the decoded input
+    content_utf8: bytes | None = None  # ``content`` in UTF-8 when decode had it (the raw bytes), for byte searches
     encoding: str | None = None
     encoding_source: str | None = None  # bom, http-header, meta, utf-8, detected
     tree: HtmlElement | None = None

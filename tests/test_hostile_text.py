@@ -26,6 +26,13 @@ def test_a_character_xml_cannot_hold_costs_nothing_but_itself(char: str) -> None
     assert char not in result.text
 
 
+@pytest.mark.parametrize("char", ["\x0b", "\x0c", "\x01", "\x1f", "\ufffe", "\uffff"])
+def test_a_character_xml_cannot_hold_is_taken_out_of_utf8_bytes_as_out_of_text(char: str) -> None:
+    html = page(f"<p>Residents{char} asked about opening hours.</p><script>x{char}</script>")
+    from_bytes = clean_html(html.encode())  # tested on the bytes (stages/decode.py), not on the text
+    assert (from_bytes.text, from_bytes.encoding) == (clean_html(html).text, "utf-8")
+
+
 def test_control_characters_in_a_text_dump_and_in_bytes() -> None:
     assert "\x01" not in clean_text(SENTENCE * 3 + "\x01\n" + SENTENCE).text
     data = page("<p>Residents\x0b asked.</p>").encode()

@@ -205,3 +205,16 @@ def test_every_output_carries_the_metadata_and_language_filters_with_a_status(tm
 
     bad = run_cli("clean", pages, "--language", "english")
     assert bad.returncode != 0 and "ISO 639-1" in bad.stderr_text
+
+
+def test_the_url_comes_from_the_canonical_link_then_og_url_then_nothing() -> None:
+    canonical = "<link rel='canonical' href='https://news.example.org/harbour'>"
+    og_url = "<meta property='og:url' content=' https://www.example.com/story '>"
+    relative = "<link rel='canonical' href='/harbour'>"
+    assert clean_html(page(og_url + canonical)).url == "https://news.example.org/harbour"
+    assert (clean_html(page(relative + og_url)).url, clean_html(page(og_url)).site) == (
+        "https://www.example.com/story",
+        "example.com",
+    )
+    assert clean_html(page(relative)).url is None
+    assert clean_html(page(og_url), url="https://given.example.net/a").site == "given.example.net"

@@ -55,7 +55,7 @@ def test_a_screen_keeps_every_line_its_pattern_matches(phrases: list[str], lines
         return
     expected = [i for i, line in enumerate(lines) if re.search(pattern, line)]
     screened = ScreenedPattern(pattern)
-    for _ in range(2 + _Literals.TRIE_AFTER):  # by substring tests, then by the trie
+    for _ in range(2 + _Literals.AUTOMATON_AFTER):  # by substring tests, then by the automaton
         kept = screened.may_match(lines)
         assert set(expected) <= set(kept)
         assert [i for i in kept if screened.search(lines[i])] == expected

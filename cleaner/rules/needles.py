@@ -19,13 +19,14 @@ import ahocorasick_rs
 _last = threading.local()
 
 
-def strings_in(text: str, strings: Iterable[str]) -> frozenset[str]:
-    """The members of ``strings`` that occur in ``text``: exactly ``{s for s in strings if s in text}``."""
+def strings_in(text: str, strings: Iterable[str], utf8: bytes | None = None) -> frozenset[str]:
+    """The members of ``strings`` that occur in ``text``: exactly ``{s for s in strings if s in text}``.
+    ``utf8``: ``text`` in UTF-8, when the caller has it (encoding a page is most of the search)."""
     wanted = frozenset(strings)
     memo = getattr(_last, "page", None)
     if memo is not None and memo[0] is text and wanted <= memo[1]:
         return memo[2] & wanted
-    found = _search(wanted).present(text)
+    found = _search(wanted).present(text, utf8)
     _last.page = (text, wanted, found)
     return found
 
@@ -46,11 +47,13 @@ class _Search:
         )
         self.overlaps: dict[tuple[str, str], bool] = {}  # filled as pages ask: most pages find none of the strings
 
-    def present(self, text: str) -> frozenset[str]:
+    def present(self, text: str, utf8: bytes | None = None) -> frozenset[str]:
         if self.automaton is None:
             return self.always
         # UTF-8 never matches across a character boundary, so a byte match is a character match
-        matches = self.automaton.find_matches_as_indexes(text.encode("utf-8", "surrogatepass"))
+        matches = self.automaton.find_matches_as_indexes(
+            text.encode("utf-8", "surrogatepass") if utf8 is None else utf8
+        )
         found = {self.patterns[index] for index, _, _ in matches}
         hidden = {s for s in self.patterns if s not in found and self._may_hide(s, found) and s in text}
         return frozenset(found | hidden | self.always)

@@ -83,10 +83,11 @@ def _trim(rule: TextRule, blocks: list[Block]) -> list[str]:
     """Cut each block in ``rule``'s zone at the start of its pattern's match, keeping the part before it
     when that part has words and the part removed is at most ``max_chars`` long; the parts removed."""
     removed = []
-    for i in _candidates(rule, blocks, limit_size=False):  # not screened: a trim pattern fails fast on its own
-        block = blocks[i]
-        # a folded pattern is matched on the lower-cased line: its offsets hold when lower-casing kept the length
-        subject = block.text.lower() if rule.folded else block.text
+    candidates = _candidates(rule, blocks, limit_size=False)
+    # a folded pattern is matched on the lower-cased line: its offsets hold when lower-casing kept the length
+    subjects = [blocks[i].text.lower() if rule.folded else blocks[i].text for i in candidates]
+    for k in _screened(rule, subjects):
+        block, subject = blocks[candidates[k]], subjects[k]
         match = rule.regex.search(subject) if len(subject) == len(block.text) else None
         if match is None:
             continue
@@ -131,10 +132,13 @@ def _matching(rule: TextRule, blocks: list[Block], candidates: list[int]) -> lis
     """The candidates ``rule``'s pattern matches (one loop: this is where a dump's cleaning spends its time)."""
     subjects = [blocks[i].lower for i in candidates] if rule.folded else [blocks[i].plain for i in candidates]
     search = rule.regex.search
-    # a shipped pattern first tells which lines hold none of the literals each of its matches contains
-    # (rules/literals.py): most rules match no line of a page
-    worth = rule.regex.may_match(subjects) if isinstance(rule.regex, ScreenedPattern) else range(len(subjects))
-    return [candidates[k] for k in worth if search(subjects[k]) is not None]
+    return [candidates[k] for k in _screened(rule, subjects) if search(subjects[k]) is not None]
+
+
+def _screened(rule: TextRule, subjects: list[str]) -> Iterable[int]:
+    """The indexes of the ``subjects`` worth searching: a shipped pattern first tells which lines hold none of the
+    literals each of its matches contains (rules/literals.py); most rules match no line of a page."""
+    return rule.regex.may_match(subjects) if isinstance(rule.regex, ScreenedPattern) else range(len(subjects))
 
 
 _PERIOD_END = re.compile(r"[.…][\"'”’»)\]]*$")
