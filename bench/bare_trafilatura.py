@@ -23,7 +23,7 @@ def auto_extract(html: str) -> str | None:
     if tree is None:
         return None
     text = trafilatura.extract(tree, include_comments=False, fast=True)
-    if extract._visible_chars(text) < extract._FALLBACK_BELOW * extract._paragraph_chars(tree):
+    if extract._visible_chars(text) < extract._FALLBACK_BELOW * extract._paragraphs(tree).chars:
         fuller = trafilatura.extract(tree, include_comments=False)
         return fuller if extract._visible_chars(fuller) > extract._visible_chars(text) else text
     if extract._menu_share(text) > extract._MENU_ABOVE:

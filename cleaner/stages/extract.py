@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -53,8 +54,10 @@ _NESTED_ARTICLE_PARAGRAPHS = etree.XPath("//article//article//p")
 _HEADINGS_AMONG_PARAGRAPHS = etree.XPath(
     "//*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6][normalize-space()][preceding::p][following::p]"
 )
+_PEEK = 500  # characters of the text and of the paragraphs compared before the whole of them
 _MENU_LINE = 30  # characters: a line shorter than this is a menu item or a label, whatever the language
 _HEADLINE_WITHIN = 3  # the headline, when trafilatura keeps it, is among the first blocks
+_HEADINGS_READ = 3  # <h1> elements that may state the headline: the first ones
 _TITLE_SEPARATORS = re.compile(r" (?:[|–—:»·-]|::) ")  # on whitespace-collapsed titles: linear
 _NOT_WORD = re.compile(r"[\W_]+")
 
@@ -73,7 +76,8 @@ def extract_text(doc: Document, *, markdown: bool = False, mode: str = DEFAULT_E
         text = literal_text(doc.tree, markdown=markdown)
     elif mode == "auto":
         text = _trafilatura(doc, markdown, "fast")
-        if _visible_chars(text) < _FALLBACK_BELOW * _paragraph_chars(doc.tree):
+        paragraphs = _paragraphs(doc.tree)
+        if _visible_chars(text) < _FALLBACK_BELOW * paragraphs.chars:
             fuller = _trafilatura(doc, markdown, "full")
             if _visible_chars(fuller) > _visible_chars(text):
                 text = fuller
@@ -81,7 +85,7 @@ def extract_text(doc: Document, *, markdown: bool = False, mode: str = DEFAULT_E
             fuller = _trafilatura(doc, markdown, "full")
             if fuller and _menu_share(fuller) < _menu_share(text):
                 text = fuller
-        elif _is_paragraph_dump(doc.tree, text):
+        elif _is_paragraph_dump(doc.tree, text, paragraphs.texts):
             fuller = _trafilatura(doc, markdown, "full")
             if _visible_chars(fuller) >= _FALLBACK_BELOW * _visible_chars(text):
                 text = fuller
@@ -114,27 +118,77 @@ def _visible_chars(text: str | None) -> int:
     return len("".join(text.split())) if text else 0
 
 
-def _paragraph_chars(tree: HtmlElement) -> int:
-    """Characters of the page's paragraphs, but for those of an <article> inside another: cards of other posts
-    (a "you may also like" list), whose text the fallbacks would add to the article."""
-    everywhere = sum(_visible_chars(p.text_content()) for p in tree.iter("p"))
-    return everywhere - sum(_visible_chars(p.text_content()) for p in _NESTED_ARTICLE_PARAGRAPHS(tree))
+@dataclass(frozen=True)
+class _Paragraphs:
+    texts: list[str]  # of each <p> of the page, in page order
+    chars: int  # their visible characters, but for those of an <article> inside another
 
 
-def _is_paragraph_dump(tree: HtmlElement, text: str | None) -> bool:
+def _paragraphs(tree: HtmlElement) -> _Paragraphs:
+    """The page's paragraphs, read in one walk. Paragraphs of an <article> inside another are cards of other
+    posts (a "you may also like" list), whose text the fallbacks would add to the article: their characters
+    are not counted (looked for only on a page with two articles or more)."""
+    texts, articles = [], 0
+    for element in tree.iter("p", "article"):
+        if element.tag == "p":
+            texts.append(element.text_content())
+        else:
+            articles += 1
+    chars = _visible_chars("".join(texts))
+    if articles > 1:
+        chars -= sum(_visible_chars(p.text_content()) for p in _NESTED_ARTICLE_PARAGRAPHS(tree))
+    return _Paragraphs(texts, chars)
+
+
+def _is_paragraph_dump(tree: HtmlElement, text: str | None, paragraphs: list[str]) -> bool:
     """Whether ``fast``'s text is trafilatura's last resort rather than an extraction: when its main extractor
     finds under 250 characters, it returns every paragraph of the page (its ``baseline``), a menu's or a
     teaser's included, and leaves out the subheadings between them and a summary that is not a <p>; the
     fallbacks compare real candidates there. An extraction keeps the subheadings among the paragraphs it
     takes, so text that is all the page's paragraphs and none of the headings between them is the dump."""
-    squeezed = _NOT_WORD.sub("", text or "")  # words only: Markdown's marks are not in the page's text
-    if not squeezed or squeezed != _NOT_WORD.sub("", "".join(p.text_content() for p in tree.iter("p"))):
-        return False
-    if not _HEADINGS_AMONG_PARAGRAPHS(tree):
+    if not _same_words(text or "", paragraphs) or not _HEADINGS_AMONG_PARAGRAPHS(tree):
         return False
     from trafilatura import baseline  # its first choices (JSON-LD, <article>) would have given other text
 
-    return squeezed == _NOT_WORD.sub("", baseline(tree)[1])
+    return _NOT_WORD.sub("", text or "") == _NOT_WORD.sub("", baseline(tree)[1])
+
+
+def _same_words(text: str, paragraphs: list[str]) -> bool:
+    """Whether ``text`` has words and they are those of the paragraphs joined, word characters compared alone
+    (Markdown's marks are not in the page's text). Taking characters out commutes with cutting a text, so the
+    starts of both decide most pages, and then the paragraphs one by one, before anything is squeezed whole."""
+    if not _may_be_equal(_NOT_WORD.sub("", text[:_PEEK]), _NOT_WORD.sub("", _start(paragraphs, _PEEK))):
+        return False
+    squeezed = _NOT_WORD.sub("", text)
+    return bool(squeezed) and _squeezes_to(paragraphs, squeezed)
+
+
+def _start(texts: list[str], length: int) -> str:
+    """The texts joined, as far as the first ``length`` characters (or a little further)."""
+    start: list[str] = []
+    for text in texts:
+        start.append(text)
+        length -= len(text)
+        if length <= 0:
+            break
+    return "".join(start)
+
+
+def _squeezes_to(texts: list[str], squeezed: str) -> bool:
+    """Whether the texts joined are ``squeezed`` once their non-word characters are taken out; compared text by
+    text, so that paragraphs that are not the text part at the first that differs."""
+    at = 0
+    for text in texts:
+        part = _NOT_WORD.sub("", text)
+        if not squeezed.startswith(part, at):
+            return False
+        at += len(part)
+    return at == len(squeezed)
+
+
+def _may_be_equal(start: str, other_start: str) -> bool:
+    """Whether two strings that begin with these can be the same: one start is the other's beginning."""
+    return start.startswith(other_start) or other_start.startswith(start)
 
 
 def _menu_share(text: str | None) -> float:
@@ -180,17 +234,29 @@ def literal_text(tree: HtmlElement, *, markdown: bool = False) -> str:
 
 
 def _headline_keys(doc: Document) -> set[str]:
-    """Normalised forms of every way the page states its headline."""
+    """Normalised forms of every way the page states its headline: the title, the first <h1>s, <title> and
+    twitter:title (read in one walk)."""
     if doc.tree is None:
         return set()
     candidates = [doc.title or ""]
-    candidates += [h.text_content() for h in doc.tree.xpath("//h1")[:3]]
-    for title in doc.tree.xpath("//title|//meta[@name='twitter:title']/@content"):
-        whole = title if isinstance(title, str) else title.text_content()
+    headings = 0
+    for element in doc.tree.iter("h1", "title", "meta"):
+        if element.tag == "h1":
+            if headings < _HEADINGS_READ:
+                candidates.append(element.text_content())
+            headings += 1
+            continue
+        whole = element.text_content() if element.tag == "title" else _twitter_title(element)
+        if whole is None:
+            continue
         candidates.append(whole)
         # "Headline | Site": the longest piece is the headline; a shorter one may be a subheading's words
         candidates.append(max(_TITLE_SEPARATORS.split(" ".join(whole.split())), key=len))
     return {key for key in map(_normalise, candidates) if len(key) > 3}
+
+
+def _twitter_title(meta: HtmlElement) -> str | None:
+    return meta.get("content") if meta.get("name") == "twitter:title" else None
 
 
 def _normalise(text: str) -> str:

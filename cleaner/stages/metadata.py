@@ -25,6 +25,7 @@ import json
 import logging
 import re
 import unicodedata
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -43,11 +44,9 @@ MAX_AUTHORS = 10  # a byline with more names is a list of contributors or a scra
 MAX_FIELD_CHARS = 1000  # description and the like
 MAX_TAGS = 50
 
-# JSON-LD blocks and license links in one XPath: each pass over a large page costs about a millisecond
-_JSON_LD_AND_LICENSES = etree.XPath(
-    "//script[@type='application/ld+json']"
-    "|//a[contains(@rel, 'license')][@href]|//link[contains(@rel, 'license')][@href]"
-)
+# The elements the fields are read from, in one walk (_Marks): each walk over a large page costs a few tenths
+# of a millisecond, and an XPath union walks the page once per branch
+_MARKED_TAGS = ("script", "a", "link", "meta", "time", "h1")
 _BYLINE_CANDIDATES = etree.XPath(
     ".//author|.//*[self::a or self::address or self::div or self::p or self::span or self::strong or self::h3"
     " or self::h4 or self::li][@rel='author' or contains(@itemprop, 'author') or contains(@class, 'author')"
@@ -55,7 +54,7 @@ _BYLINE_CANDIDATES = etree.XPath(
 )
 _NOT_BYLINE = ("comment", "sidebar", "related", "teaser", "recommend", "share", "social", "newsletter", "popup")
 # The meta and time elements that state a date, as (tag, attribute, its value); the date is in the element's
-# content (meta) or datetime (time) attribute. Read in one walk over the page: an XPath union walks it once per tag.
+# content (meta) or datetime (time) attribute.
 _STATED_MARKS = frozenset(
     {("meta", "property", "article:published_time"), ("meta", "itemprop", "datePublished")}
     | {("meta", "name", name) for name in ("date", "dc.date", "DC.date")}
@@ -84,8 +83,8 @@ def read_metadata(doc: Document) -> None:
     if doc.tree is None:
         return
     tree = doc.tree
-    found_nodes = _JSON_LD_AND_LICENSES(tree)
-    stated = _json_ld([node for node in found_nodes if node.tag == "script"])
+    marks = _Marks.of(tree)
+    stated = _json_ld(marks.json_ld)
     found = _trafilatura_metadata(tree, stated)
 
     def from_rules(field: str) -> list[etree.XPath]:
@@ -99,17 +98,17 @@ def read_metadata(doc: Document) -> None:
     doc.author = (
         clean_authors(rule_authors)
         or clean_authors((found.author or "").split(";"))
-        or clean_authors(_byline(tree).split(";"))
+        or clean_authors(_byline(_around_headline(tree, marks.headline)).split(";"))
     )
 
     rule_date = _first_value(tree, from_rules("date"))
-    doc.date = (rule_date and normalise_date(rule_date, MIN_STATED_DATE)) or _page_date(tree, doc.url, stated)
+    doc.date = (rule_date and normalise_date(rule_date, MIN_STATED_DATE)) or _page_date(tree, doc.url, stated, marks)
 
     doc.description = _clip(found.description) or _clip(_text_of(_first_of(stated, "description")))
     doc.categories = _terms(found.categories or _as_list(_first_of(stated, "articleSection")))
     doc.tags = _terms(found.tags or _keywords(_first_of(stated, "keywords")))
     doc.image = _clip(found.image) or _clip(_image_url(_first_of(stated, "image")))
-    doc.license = _page_license([node for node in found_nodes if node.tag != "script"], stated)
+    doc.license = _page_license(marks.licenses, stated)
 
 
 def headline(title: str | None, sitename: str | None, url: str | None) -> str | None:
@@ -204,13 +203,13 @@ def _trafilatura_metadata(tree: HtmlElement, stated: list[dict[str, Any]]) -> An
     return found
 
 
-def _byline(tree: HtmlElement) -> str:
+def _byline(region: HtmlElement) -> str:
     """The byline: the first short text of an element marked as the author's, outside comments, sidebars,
     figures and dates, with trafilatura's name normalisation. One XPath without regular expressions: the
     regex XPaths of trafilatura's ``extract_author`` and its deep copy of the tree cost 30 ms a page."""
     from trafilatura.metadata import normalize_authors
 
-    found = _BYLINE_CANDIDATES(_around_headline(tree))
+    found = _BYLINE_CANDIDATES(region)
     for element in sorted(found, key=_byline_rank):  # sorted() is stable: page order within a rank
         if any(_outside_byline(node) for node in (element, *element.iterancestors())):
             continue
@@ -221,10 +220,9 @@ def _byline(tree: HtmlElement) -> str:
     return ""
 
 
-def _around_headline(tree: HtmlElement) -> HtmlElement:
-    """Where a byline stands: the article or main element around the first <h1>, or its fourth ancestor
-    (searching there, not the whole page, makes the search several times cheaper); the page without one."""
-    headline = next(tree.iter("h1"), None)
+def _around_headline(tree: HtmlElement, headline: HtmlElement | None) -> HtmlElement:
+    """Where a byline stands: the article or main element around the first <h1> (``headline``), or its fourth
+    ancestor (searching there, not the whole page, makes the search several times cheaper); the page without one."""
     if headline is None:
         return tree
     region = headline
@@ -284,7 +282,7 @@ def _json_ld(scripts: list[HtmlElement]) -> list[dict[str, Any]]:
     return sorted(objects, key=lambda node: not _is_article(node))[:MAX_JSON_LD_NODES]
 
 
-def _page_date(tree: HtmlElement, url: str | None, stated: list[dict[str, Any]]) -> str | None:
+def _page_date(tree: HtmlElement, url: str | None, stated: list[dict[str, Any]], marks: _Marks) -> str | None:
     """htmldate's publication date, unless it is the day the page says it was modified and a publication-date
     field states another; else a date a publication-date field states, even an old one."""
     from htmldate import find_date
@@ -303,30 +301,52 @@ def _page_date(tree: HtmlElement, url: str | None, stated: list[dict[str, Any]])
         _LOG.debug("htmldate failed: %s", exc)
         found = None
     checked = found and normalise_date(found)
-    if checked and checked[:10] not in _modified_days(tree, stated):
+    if checked and checked[:10] not in _modified_days(stated, marks):
         return checked
     candidates = [str(node.get("datePublished")) for node in stated if node.get("datePublished")]
-    candidates += _marked_dates(tree, _STATED_MARKS)
+    candidates += marks.published
     published = next(filter(None, (normalise_date(value, MIN_STATED_DATE) for value in candidates)), None)
     return published if not checked or (published and published[:10] != checked[:10]) else checked
 
 
-def _modified_days(tree: HtmlElement, stated: list[dict[str, Any]]) -> set[str]:
+def _modified_days(stated: list[dict[str, Any]], marks: _Marks) -> set[str]:
     """The days the page says it was modified on (YYYY-MM-DD)."""
     values = [str(node.get("dateModified")) for node in stated if node.get("dateModified")]
-    values += _marked_dates(tree, _MODIFIED_MARKS)
+    values += marks.modified
     return {day[:10] for value in values if (day := normalise_date(value, MIN_STATED_DATE))}
 
 
-def _marked_dates(tree: HtmlElement, marks: frozenset[tuple[str, str, str]]) -> list[str]:
-    """The dates of the meta and time elements ``marks`` names, in page order."""
-    found = []
-    for element in tree.iter("meta", "time"):
-        if any((element.tag, name, element.get(name)) in marks for name in _MARKING_ATTRIBUTES):
-            value = element.get(_DATE_ATTRIBUTE[element.tag])
-            if value is not None:
-                found.append(value)
-    return found
+@dataclass
+class _Marks:
+    """The page's elements that state metadata, in page order."""
+
+    json_ld: list[HtmlElement] = field(default_factory=list)  # <script type="application/ld+json">
+    licenses: list[HtmlElement] = field(default_factory=list)  # <a> and <link> with "license" in rel, and a href
+    published: list[str] = field(default_factory=list)  # dates of the meta and time elements _STATED_MARKS names
+    modified: list[str] = field(default_factory=list)  # and of those _MODIFIED_MARKS names
+    headline: HtmlElement | None = None  # the first <h1>
+
+    @classmethod
+    def of(cls, tree: HtmlElement) -> _Marks:
+        found = cls()
+        for element in tree.iter(*_MARKED_TAGS):
+            tag = element.tag
+            if tag == "h1":
+                if found.headline is None:
+                    found.headline = element
+            elif tag == "script":
+                if element.get("type") == "application/ld+json":
+                    found.json_ld.append(element)
+            elif tag == "a" or tag == "link":
+                if "license" in element.get("rel", "") and element.get("href") is not None:
+                    found.licenses.append(element)
+            elif (value := element.get(_DATE_ATTRIBUTE[tag])) is not None:
+                marked = {(tag, name, element.get(name)) for name in _MARKING_ATTRIBUTES}
+                if not marked.isdisjoint(_STATED_MARKS):
+                    found.published.append(value)
+                if not marked.isdisjoint(_MODIFIED_MARKS):
+                    found.modified.append(value)
+        return found
 
 
 def _page_license(links: list[HtmlElement], stated: list[dict[str, Any]]) -> str | None:
