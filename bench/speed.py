@@ -2,6 +2,7 @@
 
     python bench/speed.py [--pages DIR] [--unchanged-files 10000]
     python bench/speed.py --profile [--pages DIR]     CPU per page of each stage, against bare trafilatura
+    python bench/speed.py --no-op-only [--unchanged-files 10000 100000]     only the no-op re-runs
 
 Every figure is a ratio to something measured in the same run on the same machine, because shared
 machines are noisy. Timings are wall-clock times of whole commands (start-up included), each the
@@ -20,7 +21,8 @@ second) no longer weighs: on 181 files it is a fifth of a 2-job run and caps any
 
   re-run    cleaner clean COPIES once more: every file unchanged; compared with its 2-job run
   no-op     cleaner clean on N unchanged small pages (--unchanged-files, 10,000 and 100,000), compared with
-            `find DIR -type f` over the same tree (the first run, which cleans them, takes a while)
+            `find DIR -type f` over the same tree (the first run, which cleans them, takes a while); its CPU
+            time is printed too (on a loaded machine the steadier figure). --no-op-only measures only this
   start-up  cleaner clean FILE and cleaner clean - < FILE on one page, against trafilatura's own command
             line on the same page (`trafilatura --fast < FILE`)
 
@@ -41,6 +43,7 @@ import argparse
 import contextlib
 import gzip
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -81,7 +84,11 @@ def main() -> int:
     parser.add_argument(
         "--profile", action="store_true", help="CPU per page of each stage, after a warm-up pass over the pages"
     )
+    parser.add_argument("--no-op-only", action="store_true", help="only the no-op re-runs over unchanged files")
     args = parser.parse_args()
+    if args.no_op_only:  # no pages needed
+        with tempfile.TemporaryDirectory(prefix="cleaner-bench-") as work:
+            return report(no_op(Path(work), args.unchanged_files, args.repeat))
     if not args.pages.is_dir():
         parser.error(
             f"{args.pages} not found: give --pages DIR (any folder of .html pages), or CLEANER_EVAL=DIR for the"
@@ -143,19 +150,26 @@ def no_op(work: Path, counts: list[int], repeat: int) -> dict[str, float]:
         folder = work / f"many-{count}"
         write_small_pages(folder, count)
         timed([*CLEANER, str(folder)])  # the first run cleans them
-        rerun = find = float("inf")
+        rerun = find = cpu = float("inf")
         parent = 0
         for _ in range(repeat):  # in turn, so that a slow spell of the machine falls on both
+            before = children_cpu()
             elapsed, _, peak = timed([*CLEANER, str(folder)])
-            rerun, parent = min(rerun, elapsed), max(parent, peak)
+            rerun, parent, cpu = min(rerun, elapsed), max(parent, peak), min(cpu, children_cpu() - before)
             find = min(find, timed(["find", str(folder), "-type", "f"])[0])
         print(
-            f"no-op re-run over {count} unchanged pages: {rerun:.2f} s; find: {find:.2f} s;"
+            f"no-op re-run over {count} unchanged pages: {rerun:.2f} s (CPU {cpu:.2f} s); find: {find:.2f} s;"
             f" parent peak {parent / 1024:.0f} MB"
         )
         figures[f"no-op {count} / find"] = rerun / find
         figures[f"no-op {count}, seconds"] = rerun
     return {name: value for name, value in figures.items() if name in TARGETS}
+
+
+def children_cpu() -> float:
+    """CPU seconds (user and system) of the child processes that have ended so far."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def start_up(page: Path, repeat: int) -> dict[str, float]:

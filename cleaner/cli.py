@@ -19,6 +19,7 @@ import logging
 import signal
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
@@ -47,7 +48,7 @@ from cleaner.options import DEFAULT_MAX_PAGES, DEFAULT_MIN_SHARE, MIN_PAGES, Fet
 from cleaner.rules import load_catalog
 from cleaner.sinks.files import render, write_atomic
 from cleaner.sinks.jsonl import STDIO
-from cleaner.sources.files import Selection, walk
+from cleaner.sources.files import Selection, walk_folders
 from cleaner.version import __version__
 
 app = typer.Typer(
@@ -803,7 +804,8 @@ def _url_counter(source: Path | None) -> Callable[[], int] | None:
 
 
 def _count_inputs(paths: list[Path], selection: Selection) -> int:
-    return sum(1 for found in walk(paths, selection) if isinstance(found, Path))
+    """The progress bar's total: every input found, each an outcome; folder listings only, no stat."""
+    return sum(len(listing.found) for listing in walk_folders(paths, selection, stat_files=False))
 
 
 @contextlib.contextmanager
@@ -828,18 +830,22 @@ def _progress(quiet: bool) -> Iterator[Progress]:
         raise typer.Exit(130) from None
 
 
+_REDRAW = 0.1  # seconds: how often rich redraws a progress bar
+
+
 def _tracker(
     progress: Progress, description: str, unit: str, count: Callable[[], int] | None = None
 ) -> Callable[[Any], None]:
     """A callback for outcomes (of clean or fetch): advances a bar and prints one line per problem."""
     task = progress.add_task(description, total=None, failed=0, unit=unit)
-    failures = 0
+    failures = advanced = 0
+    shown_at = time.monotonic()
     rule_errors: set[str] = set()
     if count is not None and not progress.disable:
         threading.Thread(target=lambda: progress.update(task, total=count()), daemon=True).start()
 
     def on_outcome(outcome: Any) -> None:
-        nonlocal failures
+        nonlocal failures, advanced, shown_at
         problem = outcome.problem()
         for error in getattr(outcome, "rule_errors", ()):  # once per rule and run, not once per page
             if error not in rule_errors:
@@ -850,8 +856,11 @@ def _tracker(
             progress.console.print(problem, markup=False)
         elif _settings["verbose"]:
             progress.console.print(_verbose_line(outcome), markup=False)
-        if not progress.disable:
-            progress.update(task, advance=1, failed=failures)
+        if not progress.disable:  # the bar is drawn ten times a second: updated as often, not once per file
+            advanced += 1
+            if problem or time.monotonic() - shown_at > _REDRAW:
+                progress.update(task, advance=advanced, failed=failures)
+                advanced, shown_at = 0, time.monotonic()
 
     return on_outcome
 

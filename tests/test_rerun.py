@@ -85,3 +85,23 @@ def test_an_unchanged_file_reports_the_date_and_language_of_its_last_cleaning(tm
     assert {line["status"] for line in again} == {"unchanged"}
     assert [(line["date"], line["language"]) for line in again] == [("2024-03-05", "en")] * 2
     assert [(line["date"], line["language"]) for line in first] == [("2024-03-05", "en")] * 2
+
+
+def test_folders_whose_names_sort_among_their_neighbours_files_keep_their_own_rows(tmp_path: Path) -> None:
+    # The rows of a folder are read as a range of keys that jumps over each subfolder's: "a/..." sorts
+    # between "a-b.html" and "a0.html", and a file of a subfolder must not pass for its parent's.
+    raw = tmp_path / "raw"
+    (page,) = make_pages(raw, 1)
+    for relative in ("a-b.html", "a.html", "a0.html", "a/a.html", "a/b/a.html", "a/b/c.html", "b/a.html"):
+        (raw / relative).parent.mkdir(parents=True, exist_ok=True)
+        (raw / relative).write_text(page.read_text())
+    assert run_cli("clean", raw, "-q").returncode == 0
+    (raw / "a" / "b" / "a.html").write_text(page.read_text().replace("harbour", "river"))
+    assert run_cli("clean", raw, "-q", "--report", tmp_path / "r.jsonl").returncode == 0
+    changed = {
+        str(Path(line["path"]).relative_to(raw))
+        for line in report_of(tmp_path / "r.jsonl")
+        if line["status"] != "unchanged"
+    }
+    assert changed == {"a/b/a.html"}
+    assert "river" in (raw / "a" / "b" / "a.clean.txt").read_text()

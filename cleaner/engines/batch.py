@@ -20,7 +20,7 @@ from typing import IO, Any
 
 from cleaner.document import CleanResult
 from cleaner.engines.context import start_worker, worker_run
-from cleaner.engines.state import Record, StateStore, rules_key
+from cleaner.engines.state import Record, Row, StateStore, record_of, rules_key, rules_key_now
 from cleaner.engines.workers import Mapper, Ready, default_jobs, inline_map, ordered_map
 from cleaner.errors import CleanerError, InputError, OutputError, ReadError
 from cleaner.options import Options
@@ -225,15 +225,41 @@ def _tasks(
     selection: Selection | None,
 ) -> Iterator[_Task | Ready]:
     """A task, or a ready outcome, for each input, a folder at a time: one listing of the folder, one stat
-    of each file and of each output, and a few queries of the state store per folder (the no-op path)."""
+    of each file and of each output, and a few range queries of the state store per folder (the no-op path)."""
     tidied: set[Path] = set()  # output folders rid of the temporary files of killed runs
+    unchanged = _Unchanged(catalog, options.key, OUTPUT_SUFFIXES[options.output_format])
     for top in paths:
         base = top if top.is_dir() else top.parent
         root = state_root or base
         for listing in walk_folders([top], selection):
             if root not in stores:
                 stores[root] = StateStore(root)
-            yield from _folder_tasks(listing, base, root, stores[root], output_root, options, catalog, force, tidied)
+            yield from _folder_tasks(listing, base, root, stores[root], output_root, unchanged, force, tidied)
+
+
+class _Unchanged:
+    """Which files of a folder are unchanged since their output was written, from their one stat and their
+    row as read (plain tuples: a no-op re-run makes no object per file but its outcome)."""
+
+    def __init__(self, catalog: Catalog, options_key: str, suffix: str) -> None:
+        self.catalog, self.options_key, self.suffix = catalog, options_key, suffix
+        self._keys: dict[object, str | None] = {}  # rule sets as stored -> their key now; a batch has a few
+        self.now = time.time_ns()
+
+    def __call__(self, row: Row, status: os.stat_result, output: str) -> bool:
+        # A row holds a Record's fields in its places: 0 size, 1 mtime_ns, 3 rules_key, 4 routing, 5 rule sets
+        # (JSON text), 6 status, 8 and 9 the output's size and mtime. Indexes: no list or object per file.
+        mtime_ns, rulesets = row[1], row[5]
+        if (
+            row[0] != status.st_size
+            or mtime_ns != status.st_mtime_ns
+            or mtime_ns > self.now  # a clock that jumped: let the worker compare the bytes
+            or row[4] != self.catalog.routing
+        ):
+            return False
+        if rulesets not in self._keys:
+            self._keys[rulesets] = rules_key_now(rulesets, self.catalog, self.options_key)
+        return self._keys[rulesets] == row[3] and (row[6] != "cleaned" or _output_unchanged(output, row[8], row[9]))
 
 
 def _folder_tasks(
@@ -242,8 +268,7 @@ def _folder_tasks(
     root: Path,
     store: StateStore,
     output_root: Path | None,
-    options: Options,
-    catalog: Catalog,
+    unchanged: _Unchanged,
     force: bool,
     tidied: set[Path],
 ) -> Iterator[_Task | Ready]:
@@ -255,37 +280,34 @@ def _folder_tasks(
         tidied.add(out_folder)
     relative = os.path.relpath(listing.folder, base if output_root is not None else root)
     prefix = b"" if relative == "." else os.fsencode(relative) + b"/"
-    files = [found for found in listing.found if not isinstance(found, Skipped)]
-    keys = [prefix + os.fsencode(name) for _, name, _ in files]
-    previous = {} if force else store.get_many(keys)
-    now = time.time_ns()
-    suffix, out_prefix, options_key = OUTPUT_SUFFIXES[options.output_format], f"{out_folder}/", options.key
-    keys_of = iter(keys)
+    if force:
+        rows = {}
+    elif listing.names is None:  # a file named on its own
+        rows = {
+            name: store.row(prefix + name)
+            for name in (os.fsencode(found[1]) for found in listing.found if not isinstance(found, Skipped))
+        }
+    else:
+        rows = store.rows_in_folder(prefix)
+    unchanged.now = time.time_ns()
+    suffix, out_prefix = unchanged.suffix, f"{out_folder}/"
     for found in listing.found:
         if isinstance(found, Skipped):
             yield Ready(Outcome(display_path(found.path), "failed" if found.error else "skipped", reason=found.reason))
             continue
         path, name, status = found
-        key = next(keys_of)
         stem = stem_of(name)
         owner = output_owner(Path(path)).name if listing.names is None else owner_among(name, listing.names, stem)
         if owner != name:
             yield Ready(Outcome(display_path(path), "skipped", reason=f"its output name is taken by {owner}"))
             continue
         output = out_prefix + stem + suffix
-        record = previous.get(key)
-        if (
-            record is not None
-            and status.st_size == record.size
-            and status.st_mtime_ns == record.mtime_ns
-            and status.st_mtime_ns <= now  # a clock that jumped: let the worker compare the bytes
-            and record.routing == catalog.routing
-            and rules_key(record.rulesets, catalog, options_key) == record.rules_key
-            and _output_intact(output, record)
-        ):
-            yield Ready(_unchanged_outcome(path, output, record))
+        encoded = os.fsencode(name)
+        row = rows.get(encoded)
+        if row is not None and unchanged(row, status, output):
+            yield Ready(_unchanged_outcome(path, output, row))
         else:
-            yield _Task(Path(path), Path(output), key, root, record)
+            yield _Task(Path(path), Path(output), prefix + encoded, root, record_of(row))
 
 
 def _names_in(folder: Path) -> frozenset[str] | None:
@@ -297,26 +319,31 @@ def _names_in(folder: Path) -> frozenset[str] | None:
 
 def _output_intact(output: Path | str, previous: Record) -> bool:
     """True unless the output of a cleaned input is missing, or was edited or truncated since written."""
-    if previous.status != "cleaned":
-        return True
+    return previous.status != "cleaned" or _output_unchanged(output, previous.out_size, previous.out_mtime_ns)
+
+
+def _output_unchanged(output: Path | str, size: int | None, mtime_ns: int | None) -> bool:
+    """True unless the output is missing, or its size or mtime differs from when it was written (None: a row of
+    a version that did not keep them)."""
     try:
         status = os.stat(output)
     except OSError:
         return False
-    return previous.out_size is None or (
-        status.st_size == previous.out_size and status.st_mtime_ns == previous.out_mtime_ns
-    )
+    return size is None or (status.st_size == size and status.st_mtime_ns == mtime_ns)
 
 
-def _unchanged_outcome(path: Path | str, output: Path | str, previous: Record, record: Record | None = None) -> Outcome:
-    shown = display_path(output) if previous.status == "cleaned" else None
+def _unchanged_outcome(
+    path: Path | str, output: Path | str, previous: Record | Row, record: Record | None = None
+) -> Outcome:
+    """``previous``: a Record, or a row as read (the same fields in the same places)."""
+    status, reason, date, language = previous[6], previous[7], previous[10], previous[11]
     return Outcome(
         display_path(path),
         "unchanged",
-        output=shown,
-        reason=previous.reason,
-        date=previous.date,
-        language=previous.language,
+        output=display_path(output) if status == "cleaned" else None,
+        reason=reason,
+        date=date,
+        language=language,
         record=record,
     )
 

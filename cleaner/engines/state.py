@@ -17,9 +17,9 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from functools import lru_cache
-from importlib.metadata import version
+from importlib.util import find_spec
 from pathlib import Path
 from typing import NamedTuple
 
@@ -54,7 +54,6 @@ _COLUMNS = (
 # Missing in tables of earlier versions: added on opening (their rows have none until cleaned again).
 _ADDED_COLUMNS = {"out_size": "integer", "out_mtime_ns": "integer", "date": "text", "language": "text"}
 _WRITE_EVERY = 1000  # rows written to the table at once
-_IN_ONE_QUERY = 500  # keys looked up per query (SQLite allows 999 parameters in older builds)
 
 
 class Record(NamedTuple):  # a tuple: a re-run builds one per file
@@ -74,6 +73,11 @@ class Record(NamedTuple):  # a tuple: a re-run builds one per file
     language: str | None = None
 
 
+Row = tuple  # a row as read: the fields of a Record in its order (rule sets as their JSON text), then the path
+_SELECT = f"select {_COLUMNS}, path from files"
+_FROM = f"{_SELECT} where path >= ? order by path"
+_IN_RANGE = f"{_SELECT} where path >= ? and path < ? order by path"
+_ONE = f"{_SELECT} where path = ?"
 _INSERT = f"insert or replace into files (path, {_COLUMNS}) values (?{', ?' * len(Record._fields)})"
 
 
@@ -93,12 +97,49 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-_SOFTWARE = f"cleaner {__version__} trafilatura {version('trafilatura')}"
+def _installed_version(name: str) -> str:
+    """The installed version of a package, from the name of the ``.dist-info`` folder beside it, as pip
+    installs it: what ``importlib.metadata.version`` answers, without its imports (a tenth of a no-op
+    re-run's start-up); ``importlib.metadata`` where there is no such folder."""
+    spec = find_spec(name)
+    if spec is not None and spec.origin:
+        found = sorted(Path(spec.origin).parent.parent.glob(f"{name}-*.dist-info"))
+        if len(found) == 1:
+            return found[0].name.removeprefix(f"{name}-").removesuffix(".dist-info")
+    from importlib.metadata import version
+
+    return version(name)
+
+
+_SOFTWARE = f"cleaner {__version__} trafilatura {_installed_version('trafilatura')}"
+
+
+def rules_key_now(rulesets: object, catalog: Catalog, options_key: str) -> str | None:
+    """``rules_key`` of the rule sets of a row as read (their JSON text); None if one of them no longer exists
+    or the text was damaged."""
+    try:
+        return rules_key(_rulesets(rulesets), catalog, options_key)
+    except (ValueError, TypeError):
+        return None
 
 
 @lru_cache(maxsize=256)  # a batch has a few combinations of rule sets
 def _rulesets(text: str) -> tuple[str, ...]:
     return tuple(json.loads(text))
+
+
+def record_of(row: Row | None) -> Record | None:
+    """The record of a row read from the table; None for no row or a row damaged by hand (its file is cleaned
+    again and its row rewritten)."""
+    if row is None:
+        return None
+    size, mtime_ns, sha256, key, routing, rulesets, *rest, _ = row
+    if type(size) is not int or type(mtime_ns) is not int:
+        return None
+    try:
+        return Record(size, mtime_ns, sha256, key, routing, _rulesets(rulesets), *rest)
+    except (ValueError, TypeError):
+        return None
 
 
 class StateStore:
@@ -153,25 +194,30 @@ class StateStore:
         )
         return self._open()
 
-    def get(self, key: bytes) -> Record | None:
-        return self.get_many([key]).get(key)
-
-    def get_many(self, keys: Sequence[bytes]) -> dict[bytes, Record]:
-        """The records of ``keys`` that exist, in a few queries (a folder's worth at a time)."""
-        found: dict[bytes, Record] = {}
+    def rows_in_folder(self, prefix: bytes) -> dict[bytes, Row]:
+        """The rows of the files directly in one folder, keyed by file name (as bytes): ``prefix`` is the
+        folder's key (``b""`` for the root, else ending in ``/``). A few range queries on the primary key,
+        each jumping over a subfolder's rows: no list of keys, no per-file query."""
+        found: dict[bytes, Row] = {}
+        start, skip = len(prefix), prefix
+        # Keys are blobs: ``path >= x''`` leaves out rows of any other type (they sort before blobs).
+        query, bounds = (_IN_RANGE, (prefix, prefix[:-1] + b"0")) if prefix else (_FROM, (prefix,))  # "0" follows "/"
         with self._guarded():
-            for start in range(0, len(keys), _IN_ONE_QUERY):
-                chunk = keys[start : start + _IN_ONE_QUERY]
-                marks = ",".join("?" * len(chunk))
-                query = f"select path, {_COLUMNS} from files where path in ({marks})"
-                for path, size, mtime_ns, sha256, key, routing, rulesets, *rest in self._db.execute(query, chunk):
-                    if type(size) is not int or type(mtime_ns) is not int:
-                        continue  # a row damaged by hand: the file is cleaned again and its row rewritten
-                    try:
-                        found[path] = Record(size, mtime_ns, sha256, key, routing, _rulesets(rulesets), *rest)
-                    except (ValueError, TypeError):
-                        continue
+            while skip is not None:
+                rows, skip = self._db.execute(query, bounds), None
+                for row in rows:
+                    name = row[-1][start:]
+                    slash = name.find(b"/")
+                    if slash >= 0:  # the first row of a subfolder: on after all of its rows
+                        skip = prefix + name[:slash] + b"0"
+                        bounds = (skip, *bounds[1:])
+                        break
+                    found[name] = row
         return found
+
+    def row(self, key: bytes) -> Row | None:
+        with self._guarded():
+            return self._db.execute(_ONE, (key,)).fetchone()
 
     def put(self, key: bytes, record: Record) -> None:
         """Remember ``record``; rows are written a thousand at a time, and committed every few seconds."""

@@ -11,6 +11,7 @@ import contextlib
 import errno
 import json
 import os
+import signal
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -58,12 +59,17 @@ def write_atomic(path: Path, data: str | bytes) -> None:
 @contextlib.contextmanager
 def replacing(path: Path) -> Iterator[BinaryIO]:
     """A binary file that becomes ``path`` when the block ends, and is deleted if it raises."""
+    # Ctrl-C or a worker's SIGTERM right after the file is made, before its name is known here, would leave it
+    # behind (seen: a stopped worker is often in that open() call); they are held until the handler below is in place.
+    held = _hold_interrupts()
     try:  # a short name: one derived from the output's would pass the file-name limit before the output does
         fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{os.getpid()}.", suffix=TEMP_MARK)
     except OSError as exc:
+        _release(held)
         raise OutputError(str(path.parent), f"cannot write here: {exc.strerror}", fatal=_whole_disk(exc)) from exc
     try:
         with os.fdopen(fd, "wb") as handle:
+            _release(held)
             yield handle
         os.chmod(temp, _FILE_MODE)
         os.replace(temp, path)
@@ -73,6 +79,21 @@ def replacing(path: Path) -> Iterator[BinaryIO]:
         if isinstance(exc, OSError):
             raise OutputError(str(path), f"cannot write: {exc.strerror}", fatal=_whole_disk(exc)) from exc
         raise
+
+
+_INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _hold_interrupts() -> set[signal.Signals] | None:
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no signal masks
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, _INTERRUPTS)
+
+
+def _release(held: set[signal.Signals] | None) -> None:
+    """Restore the signal mask; a signal held meanwhile is handled now."""
+    if held is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 # Errors no other output in the run would escape; any other one (permissions, a folder in the way, a name

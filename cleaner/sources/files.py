@@ -30,6 +30,7 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # an article page is far smaller; bigger i
 _KINDS: dict[str, Kind] = {".html": "html", ".htm": "html", ".xhtml": "html", ".txt": "text"}
 OUTPUT_SUFFIXES = {"txt": ".clean.txt", "json": ".clean.json", "md": ".clean.md"}
 _NOT_INPUTS = (*OUTPUT_SUFFIXES.values(), ".meta.json", ".expected.txt")
+_INPUT_ENDINGS = (*_KINDS, *(suffix + ".gz" for suffix in _KINDS))
 TEMP_MARK = ".cleaner-tmp"  # in the names of files being written; never inputs, removed if left over
 _CHUNK = 1 << 16
 _BINARY_MAGIC = (b"%PDF-", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b")
@@ -44,7 +45,7 @@ def kind_of(path: Path) -> Kind | None:
 
 def kind_of_name(name: str) -> Kind | None:
     name = name.lower()
-    if TEMP_MARK in name or name.endswith(_NOT_INPUTS):
+    if not name.endswith(_INPUT_ENDINGS) or name.endswith(_NOT_INPUTS) or TEMP_MARK in name:
         return None
     _, dot, suffix = name.removesuffix(".gz").rpartition(".")
     return _KINDS.get("." + suffix) if dot else None
@@ -256,7 +257,7 @@ def _matches(patterns: tuple[str, ...], name: str, relative: str) -> bool:
     return bool(patterns) and any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(relative, p) for p in patterns)
 
 
-Found = tuple[str, str, os.stat_result]  # path, name, stat
+Found = tuple[str, str, os.stat_result | None]  # path, name, stat (None: walked without stat_files)
 
 
 @dataclass(frozen=True)
@@ -277,9 +278,12 @@ def walk(paths: list[Path], selection: Selection | None = None) -> Iterator[Path
             yield found if isinstance(found, Skipped) else Path(found[0])
 
 
-def walk_folders(paths: list[Path], selection: Selection | None = None) -> Iterator[Listing]:
+def walk_folders(
+    paths: list[Path], selection: Selection | None = None, *, stat_files: bool = True
+) -> Iterator[Listing]:
     """The inputs under ``paths``, a folder at a time (its files, then its subfolders), each folder in the
-    file system's own order (stable for an unchanged folder).
+    file system's own order (stable for an unchanged folder). Without ``stat_files`` (a count for a progress
+    bar), the files in folders are not stat-ed: their stat is None and FIFOs are not told from files.
 
     Only regular files are inputs. Symlinks met inside a folder are never followed: a target inside
     the folder is cleaned where it really is, one outside is not cleaned. FIFOs, sockets and devices
@@ -288,14 +292,14 @@ def walk_folders(paths: list[Path], selection: Selection | None = None) -> Itera
     selection = selection or Selection()
     for top in map(Path, paths):
         if top.is_dir():
-            yield from _walk_dir(top, "", selection)
+            yield from _walk_dir(top, "", selection, stat_files)
         elif top.exists():
             yield Listing(top.parent, None, [_check_file(top)])
         else:
             yield Listing(top.parent, None, [Skipped(top, "no such file or folder", error=True)])
 
 
-def _walk_dir(folder: Path, relative: str, selection: Selection) -> Iterator[Listing]:
+def _walk_dir(folder: Path, relative: str, selection: Selection, stat_files: bool) -> Iterator[Listing]:
     try:
         with os.scandir(folder) as listing:
             entries = list(listing)
@@ -305,24 +309,29 @@ def _walk_dir(folder: Path, relative: str, selection: Selection) -> Iterator[Lis
     found: list[Found | Skipped] = []
     subfolders = []
     # Without patterns only a hidden file can be left out: the others need no relative path nor pattern test.
-    plain = (lambda name: False) if selection.include or selection.exclude else (lambda name: name[:1] != ".")
+    patterns = bool(selection.include or selection.exclude)
     for entry in entries:
         name = entry.name
         try:
             if entry.is_dir(follow_symlinks=False):
                 if selection.wants_folder(name, relative + name):
                     subfolders.append((entry.path, relative + name))
-            elif not kind_of_name(name) or not (plain(name) or selection.wants_file(name, relative + name)):
+            elif not kind_of_name(name) or (
+                (patterns or name[:1] == ".") and not selection.wants_file(name, relative + name)
+            ):
                 continue
             elif entry.is_symlink():
                 found.append(Skipped(Path(entry.path), "symlink, not followed"))
+            elif not stat_files:
+                found.append((entry.path, name, None))
             else:
-                found.append(_regular(entry.path, name, entry.stat(follow_symlinks=False)))
+                status = entry.stat(follow_symlinks=False)
+                found.append((entry.path, name, status) if stat.S_ISREG(status.st_mode) else _irregular(entry.path))
         except OSError as exc:
             found.append(Skipped(Path(entry.path), exc.strerror or str(exc), error=True))
     yield Listing(folder, frozenset(entry.name for entry in entries), found)
     for path, below in subfolders:
-        yield from _walk_dir(Path(path), below + "/", selection)
+        yield from _walk_dir(Path(path), below + "/", selection, stat_files)
 
 
 _URL_LINE = re.compile(r"\s*(?:#.*|https?://\S+)?\s*")
@@ -337,12 +346,11 @@ def is_url_list(text: str) -> bool:
 
 def _check_file(path: Path) -> Found | Skipped:
     try:
-        return _regular(str(path), path.name, os.stat(path))
+        status = os.stat(path)
+        return (str(path), path.name, status) if stat.S_ISREG(status.st_mode) else _irregular(str(path))
     except OSError as exc:
         return Skipped(path, exc.strerror or str(exc), error=True)
 
 
-def _regular(path: str, name: str, status: os.stat_result) -> Found | Skipped:
-    if not stat.S_ISREG(status.st_mode):
-        return Skipped(Path(path), "not a regular file (FIFO, socket or device)")
-    return path, name, status
+def _irregular(path: str) -> Skipped:
+    return Skipped(Path(path), "not a regular file (FIFO, socket or device)")
