@@ -20,7 +20,7 @@ from typing import IO, Any
 
 from cleaner.document import CleanResult
 from cleaner.engines.context import start_worker, worker_run
-from cleaner.engines.state import Record, Row, StateStore, record_of, rules_key, rules_key_now
+from cleaner.engines.state import Record, Row, StateStore, record_from_row, rules_key, rules_key_now
 from cleaner.engines.workers import Mapper, Ready, default_jobs, inline_map, ordered_map
 from cleaner.errors import CleanerError, InputError, OutputError, ReadError
 from cleaner.options import Options
@@ -307,7 +307,7 @@ def _folder_tasks(
         if row is not None and unchanged(row, status, output):
             yield Ready(_unchanged_outcome(path, output, row))
         else:
-            yield _Task(Path(path), Path(output), prefix + encoded, root, record_of(row))
+            yield _Task(Path(path), Path(output), prefix + encoded, root, record_from_row(row))
 
 
 def _names_in(folder: Path) -> frozenset[str] | None:

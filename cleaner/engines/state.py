@@ -128,7 +128,7 @@ def _rulesets(text: str) -> tuple[str, ...]:
     return tuple(json.loads(text))
 
 
-def record_of(row: Row | None) -> Record | None:
+def record_from_row(row: Row | None) -> Record | None:
     """The record of a row read from the table; None for no row or a row damaged by hand (its file is cleaned
     again and its row rewritten)."""
     if row is None:
