@@ -24,12 +24,9 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, Annotated, Any
+from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn, TimeRemainingColumn
-from rich.text import Text
 
 from cleaner.config import apply, find_config
 from cleaner.engines.batch import DEFAULT_TIMEOUT, Summary
@@ -51,6 +48,10 @@ from cleaner.sinks.jsonl import STDIO
 from cleaner.sources.files import Selection, walk_folders
 from cleaner.version import __version__
 
+if TYPE_CHECKING:  # rich loads when something is printed or a bar drawn: a quiet no-op re-run does without
+    from rich.console import Console
+    from rich.progress import Progress
+
 app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
     no_args_is_help=True,
@@ -67,12 +68,28 @@ def terminal_safe(text: str) -> str:
     return "".join(c if c.isprintable() or c == "\n" else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
-class _Console(Console):
+class _Stderr:
+    """Where messages go: a rich console, made when the first one is printed."""
+
+    @functools.cached_property
+    def console(self) -> Console:
+        from rich.console import Console
+
+        class SafeConsole(Console):
+            def print(self, *objects: Any, **options: Any) -> None:
+                super().print(*(terminal_safe(o) if isinstance(o, str) else o for o in objects), **options)
+
+        return SafeConsole(stderr=True, highlight=False, soft_wrap=True)
+
     def print(self, *objects: Any, **options: Any) -> None:
-        super().print(*(terminal_safe(o) if isinstance(o, str) else o for o in objects), **options)
+        self.console.print(*objects, **options)
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.console.is_terminal
 
 
-_stderr = _Console(stderr=True, highlight=False, soft_wrap=True)
+_stderr = _Stderr()
 
 
 class Format(StrEnum):
@@ -327,7 +344,7 @@ def clean(
                 timeout=timeout,
                 strict=strict,
                 report=manifest,
-                on_outcome=_tracker(progress, "cleaning", "lines"),
+                on_outcome=_Tracker(progress, "cleaning", "lines"),
                 mapper=_mapper(engine, address),
             )
         _summarise(quiet, summary.line())
@@ -347,7 +364,9 @@ def clean(
     with contextlib.ExitStack() as stack:
         manifest = stack.enter_context(_open_report(report)) if report else None
         progress = stack.enter_context(_progress(quiet))
-        on_outcome = _tracker(progress, "cleaning", "files", lambda: _count_inputs(paths, selection))
+        on_outcome = _Tracker(progress, "cleaning", "files", lambda: _count_inputs(paths, selection))
+        if output is None and not _settings["verbose"]:  # a batch: unchanged files counted, not told one by one
+            run = functools.partial(run, on_unchanged=on_outcome.advance)
         summary = run(
             paths,
             options=options,
@@ -424,7 +443,7 @@ def _clean_warc(
     with contextlib.ExitStack() as stack:
         manifest = stack.enter_context(report.open("w", encoding="utf-8")) if report else None
         progress = stack.enter_context(_progress(quiet))
-        on_outcome = _tracker(progress, "cleaning", "pages")
+        on_outcome = _Tracker(progress, "cleaning", "pages")
         summary = clean_warc(
             files, output, options, jobs=jobs, timeout=timeout, report=manifest, on_outcome=on_outcome, mapper=mapper
         )
@@ -535,7 +554,7 @@ def fetch(
 
     options = _fetch_options(locals())
     with _url_session(_listed(urls, feed, sitemap, options), report, quiet) as (lines, manifest, progress):
-        on_outcome = _tracker(progress, "fetching", "URLs", _url_counter(urls))
+        on_outcome = _Tracker(progress, "fetching", "URLs", _url_counter(urls))
         summary = fetch_urls(lines, out, options, report=manifest, on_outcome=on_outcome)
     _summarise(quiet, summary.line())
     raise typer.Exit(1 if summary.failed else 0)
@@ -585,8 +604,8 @@ def run(
             force=force,
             timeout=timeout,
             report=manifest,
-            on_fetched=_tracker(progress, "fetching", "URLs", _url_counter(urls)),
-            on_cleaned=_tracker(progress, "cleaning", "files"),
+            on_fetched=_Tracker(progress, "fetching", "URLs", _url_counter(urls)),
+            on_cleaned=_Tracker(progress, "cleaning", "files"),
         )
     _summarise(quiet, fetched.line(), cleaned.line())
     raise typer.Exit(1 if fetched.failed or cleaned.failed else 0)
@@ -755,7 +774,7 @@ def _fetch_options(values: dict[str, Any]) -> FetchOptions:
 @contextlib.contextmanager
 def _url_session(
     urls: Path | list[str], report: Path | None, quiet: bool
-) -> Iterator[tuple[Iterable[str], IO[str] | None, Progress]]:
+) -> Iterator[tuple[Iterable[str], IO[str] | None, Progress | None]]:
     """The URL list's lines, the report file if asked for, and the progress display of fetch and run."""
     with contextlib.ExitStack() as stack:
         lines = urls if isinstance(urls, list) else stack.enter_context(_url_list(urls))
@@ -809,22 +828,14 @@ def _count_inputs(paths: list[Path], selection: Selection) -> int:
 
 
 @contextlib.contextmanager
-def _progress(quiet: bool) -> Iterator[Progress]:
-    """Progress bars on a terminal (none when quiet or redirected); Ctrl-C ends the run with code 130."""
-    progress = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        _RateColumn(),
-        TimeRemainingColumn(),
-        TextColumn("failed {task.fields[failed]}"),
-        console=_stderr,
-        disable=quiet or not _stderr.is_terminal,
-        transient=True,
-    )
+def _progress(quiet: bool) -> Iterator[Progress | None]:
+    """Progress bars on a terminal (None when quiet or redirected); Ctrl-C ends the run with code 130."""
     try:
-        with progress:
-            yield progress
+        if quiet or not _stderr.is_terminal:
+            yield None
+        else:
+            with _bars() as progress:
+                yield progress
     except KeyboardInterrupt:  # typer would end silently; say what state the outputs are in
         _stderr.print("interrupted: every file written is complete; run again to finish", markup=False)
         raise typer.Exit(130) from None
@@ -833,36 +844,71 @@ def _progress(quiet: bool) -> Iterator[Progress]:
 _REDRAW = 0.1  # seconds: how often rich redraws a progress bar
 
 
-def _tracker(
-    progress: Progress, description: str, unit: str, count: Callable[[], int] | None = None
-) -> Callable[[Any], None]:
-    """A callback for outcomes (of clean or fetch): advances a bar and prints one line per problem."""
-    task = progress.add_task(description, total=None, failed=0, unit=unit)
-    failures = advanced = 0
-    shown_at = time.monotonic()
-    rule_errors: set[str] = set()
-    if count is not None and not progress.disable:
-        threading.Thread(target=lambda: progress.update(task, total=count()), daemon=True).start()
+def _bars() -> Progress:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        Task,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
 
-    def on_outcome(outcome: Any) -> None:
-        nonlocal failures, advanced, shown_at
+    class RateColumn(ProgressColumn):
+        """Items per second, computed when the bar is drawn (a few times a second), not for every item:
+        rich's estimate walks all of its recent samples."""
+
+        def render(self, task: Task) -> Text:
+            return Text(f"{task.speed:.1f} {task.fields['unit']}/s" if task.speed else "")
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        RateColumn(),
+        TimeRemainingColumn(),
+        TextColumn("failed {task.fields[failed]}"),
+        console=_stderr.console,
+        transient=True,
+    )
+
+
+class _Tracker:
+    """A callback for outcomes (of clean or fetch): advances a bar (if any) and prints one line per problem;
+    ``advance`` moves the bar over inputs counted in bulk (files found unchanged)."""
+
+    def __init__(
+        self, progress: Progress | None, description: str, unit: str, count: Callable[[], int] | None = None
+    ) -> None:
+        self.progress = progress
+        self.task = progress.add_task(description, total=None, failed=0, unit=unit) if progress else None
+        self.failures = self.advanced = 0
+        self.shown_at = time.monotonic()
+        self.rule_errors: set[str] = set()
+        if count is not None and progress is not None:
+            threading.Thread(target=lambda: progress.update(self.task, total=count()), daemon=True).start()
+
+    def __call__(self, outcome: Any) -> None:
         problem = outcome.problem()
         for error in getattr(outcome, "rule_errors", ()):  # once per rule and run, not once per page
-            if error not in rule_errors:
-                rule_errors.add(error)
-                progress.console.print(f"warning: {error} (first on {outcome.path})", markup=False)
+            if error not in self.rule_errors:
+                self.rule_errors.add(error)
+                _stderr.print(f"warning: {error} (first on {outcome.path})", markup=False)
         if problem:
-            failures += outcome.status == "failed"
-            progress.console.print(problem, markup=False)
+            self.failures += outcome.status == "failed"
+            _stderr.print(problem, markup=False)
         elif _settings["verbose"]:
-            progress.console.print(_verbose_line(outcome), markup=False)
-        if not progress.disable:  # the bar is drawn ten times a second: updated as often, not once per file
-            advanced += 1
-            if problem or time.monotonic() - shown_at > _REDRAW:
-                progress.update(task, advance=advanced, failed=failures)
-                advanced, shown_at = 0, time.monotonic()
+            _stderr.print(_verbose_line(outcome), markup=False)
+        self.advance(1, bool(problem))
 
-    return on_outcome
+    def advance(self, count: int, now: bool = False) -> None:
+        if self.progress is not None:  # the bar is drawn ten times a second: updated as often, not once per file
+            self.advanced += count
+            if now or time.monotonic() - self.shown_at > _REDRAW:
+                self.progress.update(self.task, advance=self.advanced, failed=self.failures)
+                self.advanced, self.shown_at = 0, time.monotonic()
 
 
 def _verbose_line(outcome: Any) -> str:
@@ -870,14 +916,6 @@ def _verbose_line(outcome: Any) -> str:
     name = getattr(outcome, "path", None) or getattr(outcome, "url", "")
     output = getattr(outcome, "output", None)
     return f"{outcome.status} {name}" + (f" -> {output}" if output else "")
-
-
-class _RateColumn(ProgressColumn):
-    """Items per second, computed when the bar is drawn (a few times a second), not for every item:
-    rich's estimate walks all of its recent samples."""
-
-    def render(self, task: Task) -> Text:
-        return Text(f"{task.speed:.1f} {task.fields['unit']}/s" if task.speed else "")
 
 
 def _summarise(quiet: bool, *lines: str) -> None:

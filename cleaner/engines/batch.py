@@ -106,6 +106,11 @@ class Summary:
             self.applied.update(outcome.rules)
             self.fired.update(outcome.fired)
 
+    def add_unchanged(self, count: int, with_text: int) -> None:
+        """``add`` of ``count`` unchanged inputs at once, ``with_text`` of them with an output."""
+        self.counts["unchanged"] += count
+        self.with_text += with_text
+
     @property
     def failed(self) -> int:
         return self.counts["failed"]
@@ -146,6 +151,7 @@ def clean(
     timeout: float | None = DEFAULT_TIMEOUT,
     report: IO[str] | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
+    on_unchanged: Callable[[int], None] | None = None,
     state_root: str | Path | None = None,
     output_dir: str | Path | None = None,
     selection: Selection | None = None,
@@ -154,13 +160,15 @@ def clean(
     """Clean every input file under ``paths``, writing ``<stem>.clean.txt`` next to each.
 
     ``paths`` may be any iterable, consumed lazily (``cleaner run`` feeds pages as they download). Files
-    unchanged since their output was written (same bytes, same rules, same cleaner) are skipped
-    unless ``force``. ``report`` receives one JSON line per input; ``on_outcome`` is called for each
-    input, in order. What was done is remembered in each folder given (for a file, its own folder), or
-    in ``state_root``, which must hold every file given. With ``output_dir``, outputs go there instead,
-    in the same tree of folders as below each folder given, and so does what was done: the inputs can be
-    read-only. ``selection`` says which files of a folder are inputs (hidden ones, glob patterns). ``mapper`` runs
-    the files: the local process pool, or ``engines.ray.ray_map(address)``. Raises
+    unchanged since their output was written (same bytes, same rules, same cleaner) are skipped unless
+    ``force``. ``report`` receives one JSON line per input; ``on_outcome`` is called for each input, in order;
+    with ``on_unchanged``, inputs found unchanged are not passed to ``on_outcome`` but counted, a run of them at
+    a time, and their count passed to it (a no-op re-run then makes no object per file unless ``report`` asks
+    for its lines). What was done is remembered in each folder given (for a file, its own folder), or in
+    ``state_root``, which must hold every file given. With ``output_dir``, outputs go there instead, in the same
+    tree of folders as below each folder given, and so does what was done: the inputs can be read-only.
+    ``selection`` says which files of a folder are inputs (hidden ones, glob patterns). ``mapper`` runs the
+    files: the local process pool, or ``engines.ray.ray_map(address)``. Raises
     RuleError before starting if a rule file is bad, and OutputError if outputs cannot be written.
     """
     options = options or Options()
@@ -189,6 +197,9 @@ def clean(
             )
         with contextlib.closing(mapped) as results:
             for task, result in results:
+                if type(result) is _UnchangedRun:
+                    _tell_unchanged(summary, result, report, on_outcome, on_unchanged)
+                    continue
                 outcome = (
                     result
                     if isinstance(result, Outcome)
@@ -242,7 +253,7 @@ class _Unchanged:
     row as read (plain tuples: a no-op re-run makes no object per file but its outcome)."""
 
     def __init__(self, catalog: Catalog, options_key: str, suffix: str) -> None:
-        self.catalog, self.options_key, self.suffix = catalog, options_key, suffix
+        self.catalog, self.options_key, self.suffix, self.routing = catalog, options_key, suffix, catalog.routing
         self._keys: dict[object, str | None] = {}  # rule sets as stored -> their key now; a batch has a few
         self.now = time.time_ns()
 
@@ -254,12 +265,21 @@ class _Unchanged:
             row[0] != status.st_size
             or mtime_ns != status.st_mtime_ns
             or mtime_ns > self.now  # a clock that jumped: let the worker compare the bytes
-            or row[4] != self.catalog.routing
+            or row[4] != self.routing
         ):
             return False
-        if rulesets not in self._keys:
-            self._keys[rulesets] = rules_key_now(rulesets, self.catalog, self.options_key)
-        return self._keys[rulesets] == row[3] and (row[6] != "cleaned" or _output_unchanged(output, row[8], row[9]))
+        key = self._keys.get(rulesets)
+        if key is None:
+            key = self._keys[rulesets] = rules_key_now(rulesets, self.catalog, self.options_key)
+        if key != row[3]:
+            return False
+        if row[6] != "cleaned":
+            return True
+        try:  # _output_unchanged, inline: it is half of a no-op re-run's time per file
+            written = os.stat(output)
+        except OSError:
+            return False
+        return row[8] is None or (written.st_size == row[8] and written.st_mtime_ns == row[9])
 
 
 def _folder_tasks(
@@ -275,7 +295,8 @@ def _folder_tasks(
     # Strings, not Paths, for what every file needs: on a no-op re-run this loop is the whole cost.
     out_folder = listing.folder if output_root is None else output_root / listing.folder.relative_to(base)
     out_names = listing.names if output_root is None else _names_in(out_folder)
-    if out_folder not in tidied and (out_names is None or any(TEMP_MARK in name for name in out_names)):
+    # Names hold no "/": TEMP_MARK is in their joined text only where it is in one of them.
+    if out_folder not in tidied and (out_names is None or TEMP_MARK in "/".join(out_names)):
         remove_leftovers(out_folder)
         tidied.add(out_folder)
     relative = os.path.relpath(listing.folder, base if output_root is not None else root)
@@ -291,23 +312,54 @@ def _folder_tasks(
         rows = store.rows_in_folder(prefix)
     unchanged.now = time.time_ns()
     suffix, out_prefix = unchanged.suffix, f"{out_folder}/"
+    run = _UnchangedRun()
     for found in listing.found:
-        if isinstance(found, Skipped):
-            yield Ready(Outcome(display_path(found.path), "failed" if found.error else "skipped", reason=found.reason))
-            continue
-        path, name, status = found
-        stem = stem_of(name)
-        owner = output_owner(Path(path)).name if listing.names is None else owner_among(name, listing.names, stem)
-        if owner != name:
-            yield Ready(Outcome(display_path(path), "skipped", reason=f"its output name is taken by {owner}"))
-            continue
-        output = out_prefix + stem + suffix
-        encoded = os.fsencode(name)
-        row = rows.get(encoded)
-        if row is not None and unchanged(row, status, output):
-            yield Ready(_unchanged_outcome(path, output, row))
+        if type(found) is Skipped:
+            item: _Task | Ready = Ready(
+                Outcome(display_path(found.path), "failed" if found.error else "skipped", reason=found.reason)
+            )
         else:
-            yield _Task(Path(path), Path(output), prefix + encoded, root, record_from_row(row))
+            path, name, status = found
+            stem = stem_of(name)
+            owner = output_owner(Path(path)).name if listing.names is None else owner_among(name, listing.names, stem)
+            if owner != name:
+                item = Ready(Outcome(display_path(path), "skipped", reason=f"its output name is taken by {owner}"))
+            else:
+                output = out_prefix + stem + suffix
+                encoded = os.fsencode(name)
+                row = rows.get(encoded)
+                if row is not None and unchanged(row, status, output):
+                    run.append((path, output, row))
+                    continue
+                item = _Task(Path(path), Path(output), prefix + encoded, root, record_from_row(row))
+        if run:  # the unchanged files before this one go first, in one piece
+            yield Ready(run)
+            run = _UnchangedRun()
+        yield item
+    if run:
+        yield Ready(run)
+
+
+class _UnchangedRun(list[tuple[str, str, Row]]):
+    """Files found unchanged one after the other in a folder, each as its path, its output and its row: one
+    result for the run, told one by one only where a report or ``on_outcome`` asks for each."""
+
+
+def _tell_unchanged(
+    summary: Summary,
+    run: _UnchangedRun,
+    report: IO[str] | None,
+    on_outcome: Callable[[Outcome], None] | None,
+    on_unchanged: Callable[[int], None] | None,
+) -> None:
+    if report is None and on_unchanged is not None:
+        summary.add_unchanged(len(run), sum(row[6] == "cleaned" for _, _, row in run))
+    else:
+        told = on_outcome if on_unchanged is None else None
+        for path, output, row in run:
+            tell(summary, _unchanged_outcome(path, output, row), report, told)
+    if on_unchanged is not None:
+        on_unchanged(len(run))
 
 
 def _names_in(folder: Path) -> frozenset[str] | None:

@@ -217,16 +217,19 @@ def output_owner(path: Path) -> Path:
 
 def owner_among(name: str, names: frozenset[str], stem: str | None = None) -> str:
     """``output_owner`` for a file ``name`` (whose ``stem_of`` is ``stem``) in a folder holding ``names``."""
-    for candidate in _owner_candidates(stem or stem_of(name)):
+    stem = stem or stem_of(name)
+    for suffix in _OWNER_ORDER:
+        candidate = stem + suffix
         if candidate == name or candidate in names:
             return candidate
     return name
 
 
 def _owner_candidates(stem: str) -> Iterator[str]:
-    for suffix in _KINDS:
-        yield stem + suffix
-        yield stem + suffix + ".gz"
+    return (stem + suffix for suffix in _OWNER_ORDER)
+
+
+_OWNER_ORDER = tuple(ending for suffix in _KINDS for ending in (suffix, suffix + ".gz"))
 
 
 @dataclass(frozen=True)
