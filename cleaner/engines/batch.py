@@ -257,7 +257,7 @@ class _Unchanged:
         self._keys: dict[object, str | None] = {}  # rule sets as stored -> their key now; a batch has a few
         self.now = time.time_ns()
 
-    def __call__(self, row: Row, status: os.stat_result, output: str) -> bool:
+    def __call__(self, row: Row, status: os.stat_result, output: str, out_fd: int | None) -> bool:
         # A row holds a Record's fields in its places: 0 size, 1 mtime_ns, 3 rules_key, 4 routing, 5 rule sets
         # (JSON text), 6 status, 8 and 9 the output's size and mtime. Indexes: no list or object per file.
         mtime_ns, rulesets = row[1], row[5]
@@ -276,7 +276,7 @@ class _Unchanged:
         if row[6] != "cleaned":
             return True
         try:  # _output_unchanged, inline: it is half of a no-op re-run's time per file
-            written = os.stat(output)
+            written = os.stat(output, dir_fd=out_fd)
         except OSError:
             return False
         return row[8] is None or (written.st_size == row[8] and written.st_mtime_ns == row[9])
@@ -312,6 +312,7 @@ def _folder_tasks(
         rows = store.rows_in_folder(prefix)
     unchanged.now = time.time_ns()
     suffix, out_prefix = unchanged.suffix, f"{out_folder}/"
+    out_fd = listing.fd if output_root is None else None  # outputs in the folder listed: stat-ed by name
     run = _UnchangedRun()
     for found in listing.found:
         if type(found) is Skipped:
@@ -325,10 +326,11 @@ def _folder_tasks(
             if owner != name:
                 item = Ready(Outcome(display_path(path), "skipped", reason=f"its output name is taken by {owner}"))
             else:
-                output = out_prefix + stem + suffix
+                output_name = stem + suffix
+                output = out_prefix + output_name
                 encoded = os.fsencode(name)
                 row = rows.get(encoded)
-                if row is not None and unchanged(row, status, output):
+                if row is not None and unchanged(row, status, output if out_fd is None else output_name, out_fd):
                     run.append((path, output, row))
                     continue
                 item = _Task(Path(path), Path(output), prefix + encoded, root, record_from_row(row))

@@ -267,11 +267,14 @@ Found = tuple[str, str, os.stat_result | None]  # path, name, stat (None: walked
 class Listing:
     """The inputs of one folder, found with one listing of it: each as its path (a ``str``: no ``Path``
     objects on the way of a no-op re-run), its name and its one ``stat``, in the listing's order;
-    ``names`` is every name in the folder (None for a file named on its own)."""
+    ``names`` is every name in the folder (None for a file named on its own). ``fd``, an open descriptor of
+    the folder, stats its other files by name (``os.stat(name, dir_fd=fd)``: the kernel walks no path); it is
+    closed when the next listing is asked for."""
 
     folder: Path
     names: frozenset[str] | None
     found: list[Found | Skipped]
+    fd: int | None = None
 
 
 def walk(paths: list[Path], selection: Selection | None = None) -> Iterator[Path | Skipped]:
@@ -304,35 +307,48 @@ def walk_folders(
 
 def _walk_dir(folder: Path, relative: str, selection: Selection, stat_files: bool) -> Iterator[Listing]:
     try:
-        with os.scandir(folder) as listing:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as exc:
+        yield Listing(folder, frozenset(), [Skipped(folder, f"cannot list folder: {exc.strerror}", error=True)])
+        return
+    try:
+        # Listed by descriptor: each stat below is of a name in it, not of a whole path.
+        with os.scandir(fd) as listing:
             entries = list(listing)
     except OSError as exc:
+        os.close(fd)
         yield Listing(folder, frozenset(), [Skipped(folder, f"cannot list folder: {exc.strerror}", error=True)])
         return
     found: list[Found | Skipped] = []
     subfolders = []
+    base = os.path.join(folder, "")
     # Without patterns only a hidden file can be left out: the others need no relative path nor pattern test.
     patterns = bool(selection.include or selection.exclude)
-    for entry in entries:
-        name = entry.name
-        try:
-            if entry.is_dir(follow_symlinks=False):
-                if selection.wants_folder(name, relative + name):
-                    subfolders.append((entry.path, relative + name))
-            elif not kind_of_name(name) or (
-                (patterns or name[:1] == ".") and not selection.wants_file(name, relative + name)
-            ):
-                continue
-            elif entry.is_symlink():
-                found.append(Skipped(Path(entry.path), "symlink, not followed"))
-            elif not stat_files:
-                found.append((entry.path, name, None))
-            else:
-                status = entry.stat(follow_symlinks=False)
-                found.append((entry.path, name, status) if stat.S_ISREG(status.st_mode) else _irregular(entry.path))
-        except OSError as exc:
-            found.append(Skipped(Path(entry.path), exc.strerror or str(exc), error=True))
-    yield Listing(folder, frozenset(entry.name for entry in entries), found)
+    try:
+        for entry in entries:
+            name = entry.name
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if selection.wants_folder(name, relative + name):
+                        subfolders.append((base + name, relative + name))
+                elif not kind_of_name(name) or (
+                    (patterns or name[:1] == ".") and not selection.wants_file(name, relative + name)
+                ):
+                    continue
+                elif entry.is_symlink():
+                    found.append(Skipped(Path(base + name), "symlink, not followed"))
+                elif not stat_files:
+                    found.append((base + name, name, None))
+                else:
+                    status = entry.stat(follow_symlinks=False)
+                    found.append(
+                        (base + name, name, status) if stat.S_ISREG(status.st_mode) else _irregular(base + name)
+                    )
+            except OSError as exc:
+                found.append(Skipped(Path(base + name), exc.strerror or str(exc), error=True))
+        yield Listing(folder, frozenset(entry.name for entry in entries), found, fd)
+    finally:
+        os.close(fd)
     for path, below in subfolders:
         yield from _walk_dir(Path(path), below + "/", selection, stat_files)
 
