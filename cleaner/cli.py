@@ -13,7 +13,6 @@ import copy
 import dataclasses
 import functools
 import io
-import ipaddress
 import json
 import logging
 import signal
@@ -761,6 +760,8 @@ def _languages(value: str | None) -> tuple[str, ...]:
 
 def _fetch_options(values: dict[str, Any]) -> FetchOptions:
     """FetchOptions from a command's parameters, which carry the same names."""
+    import ipaddress  # only fetch and run take networks
+
     networks = tuple(values["allow_network"] or ())
     for network in networks:
         try:

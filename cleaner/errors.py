@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import ssl
 import tomllib
 import zlib
 from collections.abc import Iterator
@@ -145,6 +144,8 @@ def translated_http(url: str) -> Iterator[None]:
 
 
 def _caused_by_tls(exc: BaseException) -> bool:
+    import ssl  # only downloads meet its errors
+
     seen: BaseException | None = exc
     while seen is not None:
         if isinstance(seen, ssl.SSLError):

@@ -24,12 +24,13 @@ import re._constants as sre  # the parse tree of a pattern: the parts the probe 
 import re._parser as sre_parse
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import regex
+from typing import TYPE_CHECKING, Any
 
 from cleaner.errors import RuleError
 from cleaner.stages.budget import OverBudget, remaining, time_limit
+
+if TYPE_CHECKING:  # loaded by the first pattern compiled: a no-op re-run compiles none
+    import regex
 
 PROBE_CHARS = 1_000  # a long line of a page; a pattern this slow on it would take minutes on a 20 KB line
 PROBE_SECONDS = 1.0  # the slowest line of a shipped pattern on regex takes 19 ms: room for a loaded machine
@@ -71,6 +72,8 @@ class BoundedPattern:
 
 def bounded(expanded: str, flags: int, where: str) -> BoundedPattern:
     """``expanded`` (already compiled by ``re``: same syntax, same messages) on the ``regex`` engine, checked."""
+    import regex
+
     if _FUZZY.search(expanded):
         raise RuleError(
             where, "write a literal { as \\{: the regex engine user rules run on reads {e}, {e<=1}... as fuzzy matching"
