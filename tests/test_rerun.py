@@ -8,6 +8,7 @@ import sqlite3
 import time
 from pathlib import Path
 
+from tests import test_batch
 from tests.conftest import run_cli
 from tests.test_batch import make_pages, report_of
 
@@ -105,3 +106,30 @@ def test_folders_whose_names_sort_among_their_neighbours_files_keep_their_own_ro
     }
     assert changed == {"a/b/a.html"}
     assert "river" in (raw / "a" / "b" / "a.clean.txt").read_text()
+
+
+def test_unchanged_files_can_be_counted_in_bulk_while_the_report_still_lists_each(tmp_path: Path) -> None:
+    from cleaner import clean
+
+    raw = tmp_path / "raw"
+    pages = make_pages(raw, 4)
+    clean([raw], jobs=1)
+    added = "<p>A sentence added to the story after it was first cleaned.</p>"
+    pages[2].write_text(test_batch.page(2, "news.example", added))
+    told, counted = [], []
+    with (tmp_path / "r.jsonl").open("w", encoding="utf-8") as report:
+        summary = clean([raw], jobs=1, report=report, on_outcome=told.append, on_unchanged=counted.append)
+    assert [(Path(o.path).name, o.status) for o in told] == [("story-0002.html", "cleaned")]
+    assert sum(counted) == 3
+    assert (summary.counts["unchanged"], summary.counts["cleaned"], summary.exit_code) == (3, 1, 0)
+    assert statuses(tmp_path / "r.jsonl") == {
+        "story-0000.html": "unchanged",
+        "story-0001.html": "unchanged",
+        "story-0002.html": "cleaned",
+        "story-0003.html": "unchanged",
+    }
+    told.clear()
+    summary = clean([raw], jobs=1, on_outcome=told.append)  # without on_unchanged: each one told
+    expected = [(f"story-000{number}.html", "unchanged") for number in range(4)]
+    assert sorted((Path(o.path).name, o.status) for o in told) == expected
+    assert summary.exit_code == 0
