@@ -884,7 +884,7 @@ class _Tracker:
         self, progress: Progress | None, description: str, unit: str, count: Callable[[], int] | None = None
     ) -> None:
         self.progress = progress
-        self.task = progress.add_task(description, total=None, failed=0, unit=unit) if progress else None
+        self.task = None if progress is None else progress.add_task(description, total=None, failed=0, unit=unit)
         self.failures = self.advanced = 0
         self.shown_at = time.monotonic()
         self.rule_errors: set[str] = set()

@@ -275,7 +275,7 @@ class _Unchanged:
             return False
         if row[6] != "cleaned":
             return True
-        try:  # _output_unchanged, inline: it is half of a no-op re-run's time per file
+        try:  # _output_unchanged, inline: its stat is almost half of what a no-op re-run spends on a file
             written = os.stat(output, dir_fd=out_fd)
         except OSError:
             return False
