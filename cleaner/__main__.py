@@ -2,9 +2,10 @@
 
 A cleaning run starts the process its workers are forked from before the command line is even
 imported: that process spends a third of a second importing the extractor and loading the rules, and
-this way it does so while the command line loads, not after. Only a first run over a folder starts it
-early: standard input and a single file are cleaned in this process, and a folder that was cleaned
-before (it holds a state file) probably has little to clean, so its workers start when a file needs it.
+this way it does so while the command line loads, not after. Only a first run over a folder, or one with
+``--force``, starts it early: standard input and a single file are cleaned in this process, and a folder
+that was cleaned before (it holds a state file) probably has little to clean, so its workers start when a
+file needs it.
 """
 
 import os
@@ -21,7 +22,8 @@ def main() -> None:
     if rules:
         os.environ[_RULES_ENV] = os.pathsep.join(rules)
     folders = [arg for arg in sys.argv[2:] if not arg.startswith("-") and os.path.isdir(arg)]
-    if sys.argv[1:2] == ["clean"] and any(not os.path.exists(os.path.join(f, _STATE_NAME)) for f in folders):
+    first_run = any(not os.path.exists(os.path.join(f, _STATE_NAME)) for f in folders)
+    if sys.argv[1:2] == ["clean"] and folders and (first_run or "--force" in sys.argv):
         from cleaner.engines.workers import prestart
 
         prestart()

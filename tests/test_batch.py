@@ -63,6 +63,19 @@ def report_of(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines()]
 
 
+def test_outputs_get_the_mode_a_plain_open_gives_them(tmp_path: Path) -> None:
+    pages = make_pages(tmp_path / "raw", 3)
+    previous = os.umask(0o027)  # inherited by the command and its workers
+    try:
+        runs = [run_cli("clean", tmp_path / "raw", "--jobs", "1", *force) for force in ((), ("--force",))]
+    finally:
+        os.umask(previous)
+    assert [run.returncode for run in runs] == [0, 0], runs[-1].stderr_text
+    for raw in pages:  # written, then replaced: read and write for the owner, read for the group, nothing for others
+        assert raw.with_suffix(".clean.txt").stat().st_mode & 0o777 == 0o640
+    assert not leftovers(tmp_path / "raw")
+
+
 def test_two_jobs_write_what_one_job_writes_with_the_same_report(tmp_path: Path) -> None:
     make_pages(tmp_path / "one", 24)
     shutil.copytree(tmp_path / "one", tmp_path / "two")

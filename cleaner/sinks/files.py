@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import itertools
 import json
 import os
 import signal
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -20,15 +20,6 @@ from typing import BinaryIO
 from cleaner.document import CleanResult
 from cleaner.errors import OutputError
 from cleaner.sources.files import TEMP_MARK
-
-
-def _current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-_FILE_MODE = 0o666 & ~_current_umask()  # what open() would give; mkstemp alone gives 0600
 
 
 def render(result: CleanResult, output_format: str) -> str:
@@ -62,16 +53,15 @@ def replacing(path: Path) -> Iterator[BinaryIO]:
     # Ctrl-C or a worker's SIGTERM right after the file is made, before its name is known here, would leave it
     # behind (seen: a stopped worker is often in that open() call); they are held until the handler below is in place.
     held = _hold_interrupts()
-    try:  # a short name: one derived from the output's would pass the file-name limit before the output does
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{os.getpid()}.", suffix=TEMP_MARK)
+    try:
+        fd, temp = _create_temporary(path.parent)
     except OSError as exc:
         _release(held)
         raise OutputError(str(path.parent), f"cannot write here: {exc.strerror}", fatal=_whole_disk(exc)) from exc
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with open(fd, "wb") as handle:
             _release(held)
             yield handle
-        os.chmod(temp, _FILE_MODE)
         os.replace(temp, path)
     except BaseException as exc:
         with contextlib.suppress(OSError):
@@ -79,6 +69,25 @@ def replacing(path: Path) -> Iterator[BinaryIO]:
         if isinstance(exc, OSError):
             raise OutputError(str(path), f"cannot write: {exc.strerror}", fatal=_whole_disk(exc)) from exc
         raise
+
+
+# A short name, the writer's process id and a count (one derived from the output's would pass the file-name limit
+# before the output does); made with open()'s mode (mkstemp's 0600 would need a chmod) and no random name.
+_CREATE = (
+    os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+)
+_written = itertools.count()
+
+
+def _create_temporary(folder: Path) -> tuple[int, str]:
+    """A new empty file in ``folder``, named for this process (``remove_leftovers`` reads the name): its descriptor
+    and its path."""
+    while True:
+        temp = os.path.join(folder, f".{os.getpid()}.{next(_written)}{TEMP_MARK}")
+        try:
+            return os.open(temp, _CREATE, 0o666), temp
+        except FileExistsError:  # left by a killed process that had the same id
+            continue
 
 
 _INTERRUPTS = {signal.SIGINT, signal.SIGTERM}

@@ -130,7 +130,12 @@ def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     except OSError as exc:
         raise ReadError(str(path), f"cannot read: {exc.strerror or exc}") from exc
     with translated(str(path), ReadError), handle:
-        data = handle.read(max_bytes + 1)
+        # Asked for its size, not the limit: a read of max_bytes makes a buffer that large first (20 MB, mapped
+        # and unmapped for every file: 0.12 ms of a page's CPU). One byte more tells a file that grew meanwhile.
+        size = os.fstat(handle.fileno()).st_size
+        data = handle.read(min(size, max_bytes) + 1)
+        if size < len(data) <= max_bytes:
+            data += handle.read(max_bytes + 1 - len(data))
         if path.name.lower().endswith(".gz") or data[:2] == b"\x1f\x8b":
             with translated(str(path)):
                 return _gunzip(data, handle, path, max_bytes)
