@@ -47,11 +47,8 @@ MAX_TAGS = 50
 # The elements the fields are read from, in one walk (_Marks): each walk over a large page costs a few tenths
 # of a millisecond, and an XPath union walks the page once per branch
 _MARKED_TAGS = ("script", "a", "link", "meta", "time", "h1")
-_BYLINE_CANDIDATES = etree.XPath(
-    ".//author|.//*[self::a or self::address or self::div or self::p or self::span or self::strong or self::h3"
-    " or self::h4 or self::li][@rel='author' or contains(@itemprop, 'author') or contains(@class, 'author')"
-    " or contains(@class, 'Author') or contains(@class, 'byline') or contains(@id, 'author')]"
-)
+# The elements that may hold the byline, besides <author> (read by _byline_candidates)
+_BYLINE_TAGS = ("a", "address", "div", "p", "span", "strong", "h3", "h4", "li")
 _NOT_BYLINE = ("comment", "sidebar", "related", "teaser", "recommend", "share", "social", "newsletter", "popup")
 # The meta and time elements that state a date, as (tag, attribute, its value); the date is in the element's
 # content (meta) or datetime (time) attribute.
@@ -205,11 +202,11 @@ def _trafilatura_metadata(tree: HtmlElement, stated: list[dict[str, Any]]) -> An
 
 def _byline(region: HtmlElement) -> str:
     """The byline: the first short text of an element marked as the author's, outside comments, sidebars,
-    figures and dates, with trafilatura's name normalisation. One XPath without regular expressions: the
+    figures and dates, with trafilatura's name normalisation. One walk without regular expressions: the
     regex XPaths of trafilatura's ``extract_author`` and its deep copy of the tree cost 30 ms a page."""
     from trafilatura.metadata import normalize_authors
 
-    found = _BYLINE_CANDIDATES(region)
+    found = _byline_candidates(region)
     for element in sorted(found, key=_byline_rank):  # sorted() is stable: page order within a rank
         if any(_outside_byline(node) for node in (element, *element.iterancestors())):
             continue
@@ -218,6 +215,27 @@ def _byline(region: HtmlElement) -> str:
         if 2 < len(text) < 120:
             return normalize_authors(None, text) or ""
     return ""
+
+
+def _byline_candidates(region: HtmlElement) -> list[HtmlElement]:
+    """What ``.//author | .//*[self::a or ... self::li][@rel='author' or contains(@itemprop, 'author') or
+    contains(@class, 'author') or contains(@class, 'Author') or contains(@class, 'byline') or contains(@id,
+    'author')]`` selects, in page order, tested in one walk: libxml2 evaluated that XPath at 2.4 times the cost
+    (it sorts and merges node sets at each step), 0.14 ms a page."""
+    found = []
+    for element in region.iterdescendants("author", *_BYLINE_TAGS):
+        classes = element.get("class", "")
+        if (
+            element.tag == "author"
+            or element.get("rel") == "author"
+            or "author" in element.get("itemprop", "")
+            or "author" in classes
+            or "Author" in classes
+            or "byline" in classes
+            or "author" in element.get("id", "")
+        ):
+            found.append(element)
+    return found
 
 
 def _around_headline(tree: HtmlElement, headline: HtmlElement | None) -> HtmlElement:
