@@ -253,6 +253,7 @@ def _selected(element: HtmlElement, selector: SimpleSelector) -> bool:
         and (selector.id is None or element.get("id") == selector.id)
         and selector.classes.issubset(element.get("class", "").split())
         and all(element.get(name) == value for name, value in selector.attributes)
+        and (selector.inside is None or any(_selected(a, selector.inside) for a in element.iterancestors()))
     )
 
 
