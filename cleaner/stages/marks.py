@@ -69,14 +69,18 @@ def _read(tree: HtmlElement | None) -> Marks:
         elif tag == "script":
             if element.get("type") == "application/ld+json":
                 found.json_ld.append(element)
-        elif tag == "a" or tag == "link":
-            rel, href = element.get("rel", ""), element.get("href")
-            if "license" in rel and href is not None:
+        elif tag == "a" or tag == "link":  # most of the elements read: a page has hundreds of links
+            rel = element.get("rel", "")
+            if "license" in rel and element.get("href") is not None:
                 found.licenses.append(element)
-            if tag == "link" and rel == "canonical" and href is not None:
+            if rel == "canonical" and tag == "link" and (href := element.get("href")) is not None:
                 found.canonical.append(href)
-        elif (value := element.get(_DATE_ATTRIBUTE[tag])) is not None:
-            marked = {(tag, name, element.get(name)) for name in _MARKING_ATTRIBUTES}
+        else:
+            attributes = dict(element.items())  # one call for the four attributes that mark a date, and the date
+            value = attributes.get(_DATE_ATTRIBUTE[tag])
+            if value is None:
+                continue
+            marked = {(tag, name, attributes.get(name)) for name in _MARKING_ATTRIBUTES}
             if tag == "meta":
                 if ("meta", "property", "og:url") in marked:
                     found.og_url.append(value)
