@@ -53,6 +53,8 @@ class _Lines:
         self.plain = [block.plain for block in blocks]
         self.sizes = [len(text) for text in self.plain]
         self._lower: list[str] | None = None
+        self._zones: dict[tuple, Iterable[int]] = {}
+        self._starts: list[int] | None = None  # where each block starts in the text, for zones by share
         self._candidates: dict[tuple, list[int]] = {}
         self._subjects: dict[tuple, list[str]] = {}
 
@@ -87,13 +89,22 @@ class _Lines:
         return found
 
     def _zone(self, rule: TextRule) -> Iterable[int]:
+        key = (rule.position, rule.within, rule.share)
+        zone = self._zones.get(key)
+        if zone is None:
+            zone = self._zones[key] = self._new_zone(rule)
+        return zone
+
+    def _new_zone(self, rule: TextRule) -> Iterable[int]:
         count = len(self.blocks)
         if rule.position == "any":
             return range(count)
         if rule.within is not None:
             head, tail = range(min(rule.within, count)), range(max(count - rule.within, 0), count)
         else:
-            starts = list(itertools.accumulate(self.sizes, initial=0))
+            if self._starts is None:
+                self._starts = list(itertools.accumulate(self.sizes, initial=0))
+            starts = self._starts
             total = starts[-1] or 1
             head_end = bisect.bisect_left(starts, rule.share * total, hi=count)
             tail_start = bisect.bisect_left(starts, (1 - rule.share) * total, hi=count)
