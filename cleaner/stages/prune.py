@@ -10,7 +10,7 @@ expressions the first that matches; if none does, the next rule set's body is tr
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache, partial
 
@@ -58,14 +58,15 @@ def _apply_rules(doc: Document, rules: list[tuple[RuleSet, HtmlRule]]) -> None:
     page_chars = text_length(tree) or 1
     index = _AttributeIndex(tree, [rule for _, rule in rules])
     descriptions = _descriptions(tree) if any(rule.same_text_as_description for _, rule in rules) else frozenset()
+    removed = False  # until a rule removes something, every element chosen is in the page
     for ruleset, rule in rules:
-        chosen = list(_outermost(index.candidates(tree, rule)))
+        chosen = _outermost(index.candidates(tree, rule))
         if rule.in_teaser:
             chosen = [element for element in chosen if _in_teaser_card(element, set(chosen))]
             if len(chosen) < 2:
                 continue  # one is the article's own summary: a reader counts it as the article's text
         for element in chosen:
-            if not attached(element, tree):
+            if removed and not attached(element, tree):
                 continue  # inside something an earlier rule removed
             chars = text_length(element)
             if not _passes_guards(element, rule, chars, page_chars):
@@ -76,6 +77,7 @@ def _apply_rules(doc: Document, rules: list[tuple[RuleSet, HtmlRule]]) -> None:
             if text:
                 doc.removed.append(Removal(ruleset.qualified(rule.name), "html", text))
             element.drop_tree()
+            removed = True
 
 
 @cache
@@ -284,12 +286,12 @@ def _elements(found: object) -> list[HtmlElement]:
     return [e for e in found if isinstance(e, HtmlElement)] if isinstance(found, list) else []
 
 
-def _outermost(elements: list[HtmlElement]) -> Iterator[HtmlElement]:
+def _outermost(elements: list[HtmlElement]) -> list[HtmlElement]:
     """The elements that are not inside another one of them, in document order."""
+    if len(elements) < 2:
+        return elements  # what most rules choose: no ancestors to read
     chosen = {id(e) for e in elements}
-    for element in elements:
-        if not any(id(ancestor) in chosen for ancestor in element.iterancestors()):
-            yield element
+    return [element for element in elements if not any(id(a) in chosen for a in element.iterancestors())]
 
 
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
