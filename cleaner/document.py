@@ -97,6 +97,7 @@ class Document:
     encoding_source: str | None = None  # bom, http-header, meta, utf-8, detected
     tree: HtmlElement | None = None
     rewritten_html: str = ""  # what ``tree`` was parsed from when ftr find/replace rewrote ``content``
+    marks: Any = None  # stages/marks.py: the tree's elements that state something about the page, read once
     title: str | None = None
     author: str | None = None  # several authors joined with ", "
     date: str | None = None  # the publication date, ISO 8601

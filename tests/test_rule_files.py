@@ -132,6 +132,33 @@ body = "div.story"
     assert any(r.rule == "body.example:body" for r in result.removed)
 
 
+def test_a_descendant_selector_removes_only_what_stands_inside_its_ancestor(tmp_path: Path) -> None:
+    rules = write_rules(
+        tmp_path / "r",
+        "nested.example.toml",
+        """
+[match]
+domains = ["nested.example"]
+[[html.remove]]
+name = "meta-counts"
+select = ".blurb, .meta .count"
+""",
+    )
+    story = "<p>" + "The story itself is here and it is long enough to be the article. " * 6 + "</p>"
+    html = (
+        f"<html><body><div class='meta'><span><span class='count'>Seven replies</span></span></div>{story}"
+        "<p class='count'>Four sources were asked for this story.</p><div class='blurb'>Edited by the night desk</div>"
+        "</body></html>"
+    )
+    result = clean_html(html, url="https://nested.example/x", rules_dirs=[rules])
+    assert "The story itself" in result.text and "Four sources were asked" in result.text
+    # the plain selector's elements first, then the nested one's: the order the rule's XPath gave before
+    assert [r.text for r in result.removed if r.rule == "nested.example:meta-counts"] == [
+        "Edited by the night desk",
+        "Seven replies",
+    ]
+
+
 def test_html_rule_never_removes_an_element_holding_most_of_the_page() -> None:
     story = "<p>" + "A sentence of the article that goes on for a while. " * 8 + "</p>"
     html = (

@@ -134,10 +134,11 @@ class _Literals:
             else:
                 found = [literal for literal in self.literals if literal in joined]
                 return {i for i, text in enumerate(texts) if found and any(literal in text for literal in found)}
+        matches = self.automaton.find_matches_as_indexes(joined)
+        if not matches:
+            return set()  # what most rules find on most pages
         starts = list(itertools.accumulate((len(text) + 1 for text in texts), initial=0))
-        return {
-            bisect.bisect_right(starts, start) - 1 for _, start, _ in self.automaton.find_matches_as_indexes(joined)
-        }
+        return {bisect.bisect_right(starts, start) - 1 for _, start, _ in matches}
 
 
 def required_literals(items: list[tuple[Any, Any]], ignore_case: bool) -> frozenset[Literal] | None:

@@ -21,13 +21,15 @@ Position = Literal["any", "head", "tail", "ends"]
 @dataclass(frozen=True)
 class SimpleSelector:
     """A CSS selector of the form ``tag.class#id[attribute=value]`` (each part optional, at least one
-    class, id or attribute): answered from an attribute index built in one pass over the page, instead
-    of an XPath walk of the whole tree per rule."""
+    class, id or attribute), or two of them with a space between (``.entry-meta .comments-link``): answered
+    from an attribute index built in one pass over the page, instead of an XPath walk of the whole tree per
+    rule."""
 
     tag: str | None
     classes: frozenset[str]
     id: str | None
     attributes: frozenset[tuple[str, str]] = frozenset()
+    inside: SimpleSelector | None = None  # what one of the element's ancestors must match
 
 
 @dataclass(frozen=True)

@@ -33,8 +33,13 @@ _NOT_XML = re.compile("[\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SPACE_LIKE = re.compile("[\x0b\x0c]")
 _EITHER = re.compile(f"{_NOT_XML.pattern}|{_SPACE_LIKE.pattern}")  # one pass over a page that has neither
 # The same test on the UTF-8 bytes a text was strictly decoded from (no lone surrogate survives that): each control
-# character is one byte there, all found by one byte translation (five times faster than the regex on the text).
-_CONTROL_BYTES = bytes(_EITHER.match(chr(byte)) is not None for byte in range(128)) + bytes(128)
+# character is one byte there, and U+FFFE and U+FFFF begin with 0xEF (as does all of U+F000..U+FFFF); deleting every
+# other byte leaves nothing on most pages (one pass that writes nothing: five times faster than the regex on the
+# text, twice as fast as translating every byte).
+_LEAD_OF_NONCHARACTERS = 0xEF
+_UNREMARKABLE_BYTES = bytes(
+    byte for byte in range(256) if byte != _LEAD_OF_NONCHARACTERS and (byte >= 128 or _EITHER.match(chr(byte)) is None)
+)
 # WHATWG: a <meta> that names UTF-16 or UTF-32 was read by an ASCII-compatible decoder, so it is wrong.
 _NOT_FROM_META = {"utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"}
 
@@ -82,7 +87,12 @@ def xml_safe(text: str) -> str:
 
 def _xml_safe_utf8(text: str, utf8: bytes) -> bool:
     """Whether ``text``, strictly decoded from ``utf8``, holds nothing ``xml_safe`` takes out."""
-    return b"\x01" not in utf8.translate(_CONTROL_BYTES) and "\ufffe" not in text and "\uffff" not in text
+    remarkable = utf8.translate(None, _UNREMARKABLE_BYTES)
+    if not remarkable:
+        return True
+    if remarkable.strip(bytes([_LEAD_OF_NONCHARACTERS])):
+        return False  # a control character
+    return "\ufffe" not in text and "\uffff" not in text
 
 
 def decode_bytes(

@@ -10,7 +10,6 @@ in a text dump. Rule sets that rewrite the raw HTML (ftr ``find_string``) then h
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from cleaner.document import Document
@@ -19,26 +18,15 @@ from cleaner.rules.ftr import FINGERPRINTS
 from cleaner.rules.needles import strings_in
 from cleaner.stages.decode import parse_html
 from cleaner.stages.graby import ftr_sets, strings_needed
-
-if TYPE_CHECKING:
-    from lxml.html import HtmlElement
-
-# (tag, attribute, its value, the attribute read): what //tag[@attribute='value']/@read selects
-_Wanted = tuple[str, str, str, str]
-_URL_SOURCES: tuple[tuple[str, _Wanted], ...] = (
-    ("canonical", ("link", "rel", "canonical", "href")),
-    ("og:url", ("meta", "property", "og:url", "content")),
-)
-_GENERATOR: _Wanted = ("meta", "name", "generator", "content")
+from cleaner.stages.marks import page_marks
 
 
 def resolve(doc: Document, catalog: Catalog, *, site_rules: bool = True) -> None:
     """Fill ``doc.url``, ``doc.site`` and ``doc.rulesets``."""
-    wanted = [wanted for _, wanted in _URL_SOURCES] if doc.url is None else []
-    values = _values_in(doc.tree, [*wanted, _GENERATOR] if site_rules else wanted)
+    marks = page_marks(doc)  # canonical, og:url and generator, read in the walk metadata reads its marks in
     if doc.url is None:
-        for source, where in _URL_SOURCES:
-            found = [v.strip() for v in values[where] if v.strip().startswith(("http://", "https://"))]
+        for source, values in (("canonical", marks.canonical), ("og:url", marks.og_url)):
+            found = [v.strip() for v in values if v.strip().startswith(("http://", "https://"))]
             if found:
                 doc.url, doc.site_source = found[0], source
                 break
@@ -47,7 +35,7 @@ def resolve(doc: Document, catalog: Catalog, *, site_rules: bool = True) -> None
     if not site_rules:
         doc.rulesets = catalog.generic
         return
-    generator = " ".join(values[_GENERATOR]).lower()
+    generator = " ".join(marks.generator).lower()
     matched = {r.name: r for r in catalog.for_host(doc.site)}
     # ftr autodetect_on_failure: no keeps global.txt and graby's fingerprint files off the site
     autodetect = all(r.autodetect for r in matched.values())
@@ -66,20 +54,6 @@ def resolve(doc: Document, catalog: Catalog, *, site_rules: bool = True) -> None
             doc.site, doc.site_source = fingerprinted_site.domains[0], "fingerprint"
     doc.rulesets = catalog.generic + tuple(ordered)
     _rewrite_html(doc)
-
-
-def _values_in(tree: HtmlElement | None, wanted: list[_Wanted]) -> dict[_Wanted, list[str]]:
-    """The values each of ``wanted`` selects in ``tree``, in document order, found in one walk over it (an XPath
-    walks the whole tree too: three of them cost 0.4 ms a page)."""
-    found: dict[_Wanted, list[str]] = {where: [] for where in wanted}
-    if tree is None or not wanted:
-        return found
-    for element in tree.iter(*{tag for tag, _, _, _ in wanted}):
-        for where in wanted:
-            tag, attribute, value, read = where
-            if element.tag == tag and element.get(attribute) == value and (text := element.get(read)) is not None:
-                found[where].append(text)
-    return found
 
 
 def host_of(url: str) -> str | None:

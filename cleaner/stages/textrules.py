@@ -21,32 +21,108 @@ from cleaner.rules.literals import ScreenedPattern
 
 def apply_text_rules(doc: Document) -> None:
     """Remove the blocks the text rules of ``doc.rulesets`` match, recording each removal."""
+    lines = _Lines(doc.blocks)
     for ruleset in doc.rulesets:
         for rule in ruleset.text_rules:
             if rule.action == "trim":
                 name = ruleset.qualified(rule.name)
-                doc.removed.extend(Removal(name, "text", tail) for tail in _trim(rule, doc.blocks))
+                tails = _trim(rule, lines)
+                if tails:
+                    doc.removed.extend(Removal(name, "text", tail) for tail in tails)
+                    lines = _Lines(doc.blocks)
                 continue
-            doomed = _doomed(rule, doc.blocks) if doc.blocks else set()
+            doomed = _doomed(rule, lines) if doc.blocks else set()
             if not doomed:
                 continue
             name = ruleset.qualified(rule.name)
             doc.removed.extend(Removal(name, "text", doc.blocks[i].text) for i in sorted(doomed))
             doc.blocks = _without(doc.blocks, doomed)
+            lines = _Lines(doc.blocks)
     if not doc.blocks and doc.reason is None:
         doc.reason = "the rules removed all of the text"
 
 
-def _doomed(rule: TextRule, blocks: list[Block]) -> set[int]:
+class _Lines:
+    """The blocks as the rules read them, for one state of the text: each rule's candidates (its zone within its size
+    limits) and the lines its pattern is matched against, computed once for all the rules that ask the same (most
+    rules remove nothing, so a state serves them all: working these out again for each of 40 rules was most of this
+    stage's time)."""
+
+    def __init__(self, blocks: list[Block]) -> None:
+        self.blocks = blocks
+        self.plain = [block.plain for block in blocks]
+        self.sizes = [len(text) for text in self.plain]
+        self._lower: list[str] | None = None
+        self._zones: dict[tuple, Iterable[int]] = {}
+        self._starts: list[int] | None = None  # where each block starts in the text, for zones by share
+        self._candidates: dict[tuple, list[int]] = {}
+        self._subjects: dict[tuple, list[str]] = {}
+
+    def candidates(self, rule: TextRule, *, limit_size: bool = True) -> list[int]:
+        """The blocks a rule may act on, in order: those in its zone (head, tail or ends; ``within`` blocks or
+        ``share`` of the characters) whose size is within its limits. Only these are matched."""
+        low, high = rule.min_chars, rule.max_chars if limit_size else None
+        key = (rule.position, rule.within, rule.share, low, high)
+        found = self._candidates.get(key)
+        if found is None:
+            sizes = self.sizes
+            zone = self._zone(rule)
+            if high is None:
+                found = [i for i in zone if low <= sizes[i]]
+            else:
+                found = [i for i in zone if low <= sizes[i] <= high]
+            self._candidates[key] = found
+        return found
+
+    def subjects(self, rule: TextRule, candidates: list[int]) -> list[str]:
+        """What ``rule``'s pattern is matched against in each of its candidates (the lower-cased line when folded)."""
+        key = (rule.position, rule.within, rule.share, rule.min_chars, rule.max_chars, rule.folded)
+        found = self._subjects.get(key)
+        if found is None:
+            if rule.folded:
+                if self._lower is None:
+                    self._lower = [block.lower for block in self.blocks]
+                lines = self._lower
+            else:
+                lines = self.plain
+            found = self._subjects[key] = [lines[i] for i in candidates]
+        return found
+
+    def _zone(self, rule: TextRule) -> Iterable[int]:
+        key = (rule.position, rule.within, rule.share)
+        zone = self._zones.get(key)
+        if zone is None:
+            zone = self._zones[key] = self._new_zone(rule)
+        return zone
+
+    def _new_zone(self, rule: TextRule) -> Iterable[int]:
+        count = len(self.blocks)
+        if rule.position == "any":
+            return range(count)
+        if rule.within is not None:
+            head, tail = range(min(rule.within, count)), range(max(count - rule.within, 0), count)
+        else:
+            if self._starts is None:
+                self._starts = list(itertools.accumulate(self.sizes, initial=0))
+            starts = self._starts
+            total = starts[-1] or 1
+            head_end = bisect.bisect_left(starts, rule.share * total, hi=count)
+            tail_start = bisect.bisect_left(starts, (1 - rule.share) * total, hi=count)
+            head, tail = range(head_end), range(tail_start, count)
+        return {"head": head, "tail": tail}.get(rule.position) or sorted(set(head) | set(tail))
+
+
+def _doomed(rule: TextRule, lines: _Lines) -> set[int]:
     """Indexes of the blocks ``rule`` removes."""
-    candidates = _candidates(rule, blocks)
+    blocks = lines.blocks
+    candidates = lines.candidates(rule)
     if rule.action == "drop":
-        matched = _matching(rule, blocks, candidates)
-        if matched and rule.only_at_ends and _matching(rule, blocks, _outside_zone(rule, blocks)):
+        matched = _matching(rule, lines, candidates)
+        if matched and rule.only_at_ends and _matching(rule, lines, _outside_zone(rule, lines), own=False):
             return set()  # the same shape in the body: the article's own (a list of links, one per item)
         return set(matched)
     if rule.action == "cut":
-        markers = _matching(rule, blocks, candidates)
+        markers = _matching(rule, lines, candidates)
         if markers and rule.prose_before:
             markers = _after_prose(markers, blocks, rule.prose_before)
         if not markers:
@@ -63,7 +139,7 @@ def _doomed(rule: TextRule, blocks: list[Block]) -> set[int]:
     allowed = set(candidates)
     seen: set[str] = set()
     doomed = set()
-    for i, block in enumerate(blocks):
+    for i, block in enumerate(blocks[: max(candidates, default=-1) + 1]):  # no block after the zone is doomed
         key = " ".join(block.plain.casefold().split())
         if key in seen and i in allowed and not _IN_STRUCTURE.match(block.text):
             doomed.add(i)
@@ -79,11 +155,12 @@ _IN_STRUCTURE = re.compile(r"[-*+>|—–]\s")
 _WORD = re.compile(r"\w")
 
 
-def _trim(rule: TextRule, blocks: list[Block]) -> list[str]:
+def _trim(rule: TextRule, lines: _Lines) -> list[str]:
     """Cut each block in ``rule``'s zone at the start of its pattern's match, keeping the part before it
     when that part has words and the part removed is at most ``max_chars`` long; the parts removed."""
     removed = []
-    candidates = _candidates(rule, blocks, limit_size=False)
+    blocks = lines.blocks
+    candidates = lines.candidates(rule, limit_size=False)
     # a folded pattern is matched on the lower-cased line: its offsets hold when lower-casing kept the length
     subjects = [blocks[i].text.lower() if rule.folded else blocks[i].text for i in candidates]
     for k in _screened(rule, subjects):
@@ -101,38 +178,25 @@ def _trim(rule: TextRule, blocks: list[Block]) -> list[str]:
     return removed
 
 
-def _candidates(rule: TextRule, blocks: list[Block], *, limit_size: bool = True) -> list[int]:
-    """The blocks a rule may act on, in order: those in its zone (head, tail or ends; ``within`` blocks
-    or ``share`` of the characters) whose size is within its limits. Only these are matched."""
-    count = len(blocks)
-    if rule.position == "any":
-        zone: Iterable[int] = range(count)
-    elif rule.within is not None:
-        head, tail = range(min(rule.within, count)), range(max(count - rule.within, 0), count)
-        zone = {"head": head, "tail": tail}.get(rule.position) or sorted(set(head) | set(tail))
+def _outside_zone(rule: TextRule, lines: _Lines) -> list[int]:
+    zone = set(lines.candidates(rule, limit_size=False))
+    return [i for i in range(len(lines.blocks)) if i not in zone]
+
+
+def _matching(rule: TextRule, lines: _Lines, candidates: list[int], *, own: bool = True) -> list[int]:
+    """The candidates ``rule``'s pattern matches (one loop: this is where a dump's cleaning spends its time);
+    ``own``: they are the rule's candidates, whose lines ``lines`` keeps for the rules that ask the same."""
+    if own:
+        subjects = lines.subjects(rule, candidates)
     else:
-        starts = list(itertools.accumulate((len(block.plain) for block in blocks), initial=0))
-        total = starts[-1] or 1
-        head_end = bisect.bisect_left(starts, rule.share * total, hi=count)
-        tail_start = bisect.bisect_left(starts, (1 - rule.share) * total, hi=count)
-        head, tail = range(head_end), range(tail_start, count)
-        zone = {"head": head, "tail": tail}.get(rule.position) or sorted(set(head) | set(tail))
-    low, high = rule.min_chars, rule.max_chars if limit_size else None
-    if high is None:
-        return [i for i in zone if low <= len(blocks[i].plain)]
-    return [i for i in zone if low <= len(blocks[i].plain) <= high]
-
-
-def _outside_zone(rule: TextRule, blocks: list[Block]) -> list[int]:
-    zone = set(_candidates(rule, blocks, limit_size=False))
-    return [i for i in range(len(blocks)) if i not in zone]
-
-
-def _matching(rule: TextRule, blocks: list[Block], candidates: list[int]) -> list[int]:
-    """The candidates ``rule``'s pattern matches (one loop: this is where a dump's cleaning spends its time)."""
-    subjects = [blocks[i].lower for i in candidates] if rule.folded else [blocks[i].plain for i in candidates]
-    search = rule.regex.search
-    return [candidates[k] for k in _screened(rule, subjects) if search(subjects[k]) is not None]
+        subjects = [lines.blocks[i].lower if rule.folded else lines.blocks[i].plain for i in candidates]
+    worth = _screened(rule, subjects)
+    if not worth:
+        return []
+    # a shipped pattern's own compiled regex (compiled now, on its first line worth searching), not through its
+    # wrapper: a page's rules search about 240 lines
+    search = rule.regex.compiled.search if isinstance(rule.regex, ScreenedPattern) else rule.regex.search
+    return [candidates[k] for k in worth if search(subjects[k]) is not None]
 
 
 def _screened(rule: TextRule, subjects: list[str]) -> Iterable[int]:
