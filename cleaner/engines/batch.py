@@ -273,13 +273,7 @@ class _Unchanged:
             key = self._keys[rulesets] = rules_key_now(rulesets, self.catalog, self.options_key)
         if key != row[3]:
             return False
-        if row[6] != "cleaned":
-            return True
-        try:  # _output_unchanged, inline: its stat is almost half of what a no-op re-run spends on a file
-            written = os.stat(output, dir_fd=out_fd)
-        except OSError:
-            return False
-        return row[8] is None or (written.st_size == row[8] and written.st_mtime_ns == row[9])
+        return row[6] != "cleaned" or _output_unchanged(output, row[8], row[9], out_fd)
 
 
 def _folder_tasks(
@@ -376,11 +370,11 @@ def _output_intact(output: Path | str, previous: Record) -> bool:
     return previous.status != "cleaned" or _output_unchanged(output, previous.out_size, previous.out_mtime_ns)
 
 
-def _output_unchanged(output: Path | str, size: int | None, mtime_ns: int | None) -> bool:
+def _output_unchanged(output: Path | str, size: int | None, mtime_ns: int | None, dir_fd: int | None = None) -> bool:
     """True unless the output is missing, or its size or mtime differs from when it was written (None: a row of
-    a version that did not keep them)."""
+    a version that did not keep them). With ``dir_fd``, ``output`` is a name in that open folder."""
     try:
-        status = os.stat(output)
+        status = os.stat(output, dir_fd=dir_fd)
     except OSError:
         return False
     return size is None or (status.st_size == size and status.st_mtime_ns == mtime_ns)
