@@ -11,6 +11,7 @@ import contextlib
 import dataclasses
 import hashlib
 import os
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -20,7 +21,20 @@ from typing import IO, Any
 
 from cleaner.document import CleanResult
 from cleaner.engines.context import start_worker, worker_run
-from cleaner.engines.state import Record, Row, StateStore, record_from_row, rules_key, rules_key_now
+from cleaner.engines.state import (
+    MTIME_NS,
+    OUT_MTIME_NS,
+    OUT_SIZE,
+    RECORD,
+    RULES_NOW,
+    SIZE,
+    STATUS,
+    Record,
+    Row,
+    StateStore,
+    record_from_row,
+    rules_key,
+)
 from cleaner.engines.workers import Mapper, Ready, default_jobs, inline_map, ordered_map
 from cleaner.errors import CleanerError, InputError, OutputError, ReadError
 from cleaner.options import Options
@@ -40,6 +54,7 @@ from cleaner.sources.files import (
     walk_folders,
 )
 
+_FS_ENCODING, _FS_ERRORS = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
 STATUSES = ("cleaned", "unchanged", "empty", "filtered", "skipped", "failed")
 DEFAULT_TIMEOUT = 30.0
 WORKER_GRACE = 5.0  # a worker is killed only this long after its document's budget ran out
@@ -182,7 +197,8 @@ def clean(
     stores: dict[Path, StateStore] = {}
     output_root = None if output_dir is None else _make_folder(Path(output_dir))
     state = Path(state_root) if state_root is not None else output_root
-    tasks = _tasks(map(Path, paths), options, catalog, stores, force, state, output_root, selection)
+    told_each = report is not None or on_unchanged is None  # an outcome for each unchanged file: full rows
+    tasks = _tasks(map(Path, paths), options, catalog, stores, force, state, output_root, selection, told_each)
     try:
         if one_file:  # cleaned in this process: a worker would cost more than the file
             mapped = inline_map(_clean_task, tasks, initializer=start_worker, initargs=(options, url))
@@ -234,17 +250,20 @@ def _tasks(
     state_root: Path | None,
     output_root: Path | None,
     selection: Selection | None,
+    full_rows: bool,
 ) -> Iterator[_Task | Ready]:
     """A task, or a ready outcome, for each input, a folder at a time: one listing of the folder, one stat
     of each file and of each output, and a few range queries of the state store per folder (the no-op path)."""
     tidied: set[Path] = set()  # output folders rid of the temporary files of killed runs
-    unchanged = _Unchanged(catalog, options.key, OUTPUT_SUFFIXES[options.output_format])
+    unchanged = _Unchanged(OUTPUT_SUFFIXES[options.output_format], full_rows)
     for top in paths:
         base = top if top.is_dir() else top.parent
         root = state_root or base
         for listing in walk_folders([top], selection):
             if root not in stores:
                 stores[root] = StateStore(root)
+                if not force:
+                    stores[root].know_rules(catalog, options.key)
             yield from _folder_tasks(listing, base, root, stores[root], output_root, unchanged, force, tidied)
 
 
@@ -252,28 +271,20 @@ class _Unchanged:
     """Which files of a folder are unchanged since their output was written, from their one stat and their
     row as read (plain tuples: a no-op re-run makes no object per file but its outcome)."""
 
-    def __init__(self, catalog: Catalog, options_key: str, suffix: str) -> None:
-        self.catalog, self.options_key, self.suffix, self.routing = catalog, options_key, suffix, catalog.routing
-        self._keys: dict[object, str | None] = {}  # rule sets as stored -> their key now; a batch has a few
+    def __init__(self, suffix: str, full_rows: bool) -> None:
+        self.suffix, self.full_rows = suffix, full_rows
         self.now = time.time_ns()
 
     def __call__(self, row: Row, status: os.stat_result, output: str, out_fd: int | None) -> bool:
-        # A row holds a Record's fields in its places: 0 size, 1 mtime_ns, 3 rules_key, 4 routing, 5 rule sets
-        # (JSON text), 6 status, 8 and 9 the output's size and mtime. Indexes: no list or object per file.
-        mtime_ns, rulesets = row[1], row[5]
+        mtime_ns = row[MTIME_NS]
         if (
-            row[0] != status.st_size
+            row[SIZE] != status.st_size
             or mtime_ns != status.st_mtime_ns
             or mtime_ns > self.now  # a clock that jumped: let the worker compare the bytes
-            or row[4] != self.routing
+            or not row[RULES_NOW]
         ):
             return False
-        key = self._keys.get(rulesets)
-        if key is None:
-            key = self._keys[rulesets] = rules_key_now(rulesets, self.catalog, self.options_key)
-        if key != row[3]:
-            return False
-        return row[6] != "cleaned" or _output_unchanged(output, row[8], row[9], out_fd)
+        return row[STATUS] != "cleaned" or _output_unchanged(output, row[OUT_SIZE], row[OUT_MTIME_NS], out_fd)
 
 
 def _folder_tasks(
@@ -303,7 +314,7 @@ def _folder_tasks(
             for name in (os.fsencode(found[1]) for found in listing.found if not isinstance(found, Skipped))
         }
     else:
-        rows = store.rows_in_folder(prefix)
+        rows = store.rows_in_folder(prefix, full=unchanged.full_rows)
     unchanged.now = time.time_ns()
     suffix, out_prefix = unchanged.suffix, f"{out_folder}/"
     out_fd = listing.fd if output_root is None else None  # outputs in the folder listed: stat-ed by name
@@ -322,11 +333,13 @@ def _folder_tasks(
             else:
                 output_name = stem + suffix
                 output = out_prefix + output_name
-                encoded = os.fsencode(name)
+                encoded = name.encode(_FS_ENCODING, _FS_ERRORS)  # os.fsencode, without its Python call
                 row = rows.get(encoded)
                 if row is not None and unchanged(row, status, output if out_fd is None else output_name, out_fd):
                     run.append((path, output, row))
                     continue
+                if row is not None and len(row) == RECORD:  # the test's fields only: the worker needs them all
+                    row = store.row(prefix + encoded)
                 item = _Task(Path(path), Path(output), prefix + encoded, root, record_from_row(row))
         if run:  # the unchanged files before this one go first, in one piece
             yield Ready(run)
@@ -349,11 +362,11 @@ def _tell_unchanged(
     on_unchanged: Callable[[int], None] | None,
 ) -> None:
     if report is None and on_unchanged is not None:
-        summary.add_unchanged(len(run), sum(row[6] == "cleaned" for _, _, row in run))
+        summary.add_unchanged(len(run), sum(row[STATUS] == "cleaned" for _, _, row in run))
     else:
         told = on_outcome if on_unchanged is None else None
-        for path, output, row in run:
-            tell(summary, _unchanged_outcome(path, output, row), report, told)
+        for path, output, row in run:  # full rows: a Record's fields follow (the rule sets as JSON text, unused)
+            tell(summary, _unchanged_outcome(path, output, Record._make(row[RECORD:])), report, told)
     if on_unchanged is not None:
         on_unchanged(len(run))
 
@@ -380,18 +393,14 @@ def _output_unchanged(output: Path | str, size: int | None, mtime_ns: int | None
     return size is None or (status.st_size == size and status.st_mtime_ns == mtime_ns)
 
 
-def _unchanged_outcome(
-    path: Path | str, output: Path | str, previous: Record | Row, record: Record | None = None
-) -> Outcome:
-    """``previous``: a Record, or a row as read (the same fields in the same places)."""
-    status, reason, date, language = previous[6], previous[7], previous[10], previous[11]
+def _unchanged_outcome(path: Path | str, output: Path | str, previous: Record, record: Record | None = None) -> Outcome:
     return Outcome(
         display_path(path),
         "unchanged",
-        output=display_path(output) if status == "cleaned" else None,
-        reason=reason,
-        date=date,
-        language=language,
+        output=display_path(output) if previous.status == "cleaned" else None,
+        reason=previous.reason,
+        date=previous.date,
+        language=previous.language,
         record=record,
     )
 

@@ -73,11 +73,14 @@ class Record(NamedTuple):  # a tuple: a re-run builds one per file
     language: str | None = None
 
 
-Row = tuple  # a row as read: the fields of a Record in its order (rule sets as their JSON text), then the path
-_SELECT = f"select {_COLUMNS}, path from files"
-_FROM = f"{_SELECT} where path >= ? order by path"
-_IN_RANGE = f"{_SELECT} where path >= ? and path < ? order by path"
-_ONE = f"{_SELECT} where path = ?"
+# A row as read: what the no-op test compares, in the places below, then, in a full row, a Record's fields in
+# its order (rule sets as their JSON text). Whether a row's rules are those of now is answered by SQLite, from
+# the keys of now of the rule sets the table holds (``know_rules``): the test reads a few numbers, no text.
+Row = tuple
+SIZE, MTIME_NS, STATUS, OUT_SIZE, OUT_MTIME_NS, RULES_NOW, PATH, RECORD = range(8)
+_TESTED = "size, mtime_ns, status, out_size, out_mtime_ns, routing = ? and rules_key in temp.keys_now, path"
+_SELECT, _SELECT_FULL = f"select {_TESTED} from files", f"select {_TESTED}, {_COLUMNS} from files"
+_FROM, _IN_RANGE, _ONE = "where path >= ? order by path", "where path >= ? and path < ? order by path", "where path = ?"
 _INSERT = f"insert or replace into files (path, {_COLUMNS}) values (?{', ?' * len(Record._fields)})"
 
 
@@ -129,11 +132,11 @@ def _rulesets(text: str) -> tuple[str, ...]:
 
 
 def record_from_row(row: Row | None) -> Record | None:
-    """The record of a row read from the table; None for no row or a row damaged by hand (its file is cleaned
-    again and its row rewritten)."""
+    """The record of a full row read from the table; None for no row or a row damaged by hand (its file is
+    cleaned again and its row rewritten)."""
     if row is None:
         return None
-    size, mtime_ns, sha256, key, routing, rulesets, *rest, _ = row
+    size, mtime_ns, sha256, key, routing, rulesets, *rest = row[RECORD:]
     if type(size) is not int or type(mtime_ns) is not int:
         return None
     try:
@@ -160,6 +163,7 @@ class StateStore:
                 self._db = self._rebuilt(str(exc))
         self._last_commit = time.monotonic()
         self._unwritten: list[tuple[object, ...]] = []
+        self._routing = ""  # of the rules of now: none yet (``know_rules``)
 
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.root / STATE_NAME, isolation_level=None)
@@ -167,6 +171,7 @@ class StateStore:
             db.execute("pragma journal_mode=wal")
             db.execute("pragma synchronous=normal")
             db.execute(_SCHEMA)
+            db.execute("create temp table keys_now (key text primary key)")
             present = {row[1] for row in db.execute("pragma table_info(files)")}
             if not set(_COLUMNS.split(", ")) - set(_ADDED_COLUMNS) <= present:
                 raise sqlite3.DatabaseError("its table has not the columns of any version of cleaner")
@@ -194,19 +199,30 @@ class StateStore:
         )
         return self._open()
 
-    def rows_in_folder(self, prefix: bytes) -> dict[bytes, Row]:
+    def know_rules(self, catalog: Catalog, options_key: str) -> None:
+        """Let rows tell whether their rules are those of now (their ``RULES_NOW``): the key of now of each
+        combination of rule sets the table holds, in a table of this connection. Until then, none is."""
+        with self._guarded():
+            held = self._db.execute("select distinct rulesets from files").fetchall()
+            keys = {key for (rulesets,) in held if (key := rules_key_now(rulesets, catalog, options_key))}
+            self._db.execute("delete from temp.keys_now")
+            self._db.executemany("insert into temp.keys_now values (?)", ((key,) for key in sorted(keys)))
+        self._routing = catalog.routing
+
+    def rows_in_folder(self, prefix: bytes, *, full: bool = False) -> dict[bytes, Row]:
         """The rows of the files directly in one folder, keyed by file name (as bytes): ``prefix`` is the
-        folder's key (``b""`` for the root, else ending in ``/``). A few range queries on the primary key,
-        each jumping over a subfolder's rows: no list of keys, no per-file query."""
+        folder's key (``b""`` for the root, else ending in ``/``); ``full``: with a Record's fields. A few range
+        queries on the primary key, each jumping over a subfolder's rows: no list of keys, no per-file query."""
         found: dict[bytes, Row] = {}
         start, skip = len(prefix), prefix
         # Keys are blobs: ``path >= x''`` leaves out rows of any other type (they sort before blobs).
-        query, bounds = (_IN_RANGE, (prefix, prefix[:-1] + b"0")) if prefix else (_FROM, (prefix,))  # "0" follows "/"
+        select = f"{_SELECT_FULL if full else _SELECT} {_IN_RANGE if prefix else _FROM}"
+        bounds = (prefix, prefix[:-1] + b"0") if prefix else (prefix,)  # "0" follows "/"
         with self._guarded():
             while skip is not None:
-                rows, skip = self._db.execute(query, bounds), None
+                rows, skip = self._db.execute(select, (self._routing, *bounds)), None
                 for row in rows:
-                    name = row[-1][start:]
+                    name = row[PATH][start:]
                     slash = name.find(b"/")
                     if slash >= 0:  # the first row of a subfolder: on after all of its rows
                         skip = prefix + name[:slash] + b"0"
@@ -216,8 +232,9 @@ class StateStore:
         return found
 
     def row(self, key: bytes) -> Row | None:
+        """The full row of one file."""
         with self._guarded():
-            return self._db.execute(_ONE, (key,)).fetchone()
+            return self._db.execute(f"{_SELECT_FULL} {_ONE}", (self._routing, key)).fetchone()
 
     def put(self, key: bytes, record: Record) -> None:
         """Remember ``record``; rows are written a thousand at a time, and committed every few seconds."""

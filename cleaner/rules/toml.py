@@ -329,7 +329,7 @@ def _folded_form(expanded: str) -> tuple[str, bool]:
     body = expanded.removeprefix("(?i)")
     unescaped = re.sub(r"\\.", "", body)
     foldable = body != expanded and "(?-i" not in body and not re.search(r"\\[xuUN]", body)
-    if not foldable or any(c.isupper() for c in unescaped):
+    if not foldable or unescaped != unescaped.lower():  # an upper- (or title-) case letter
         return expanded, False
     return body, True
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import fnmatch
 import json
+import operator
 import os
 import re
 import stat
@@ -31,6 +32,7 @@ _KINDS: dict[str, Kind] = {".html": "html", ".htm": "html", ".xhtml": "html", ".
 OUTPUT_SUFFIXES = {"txt": ".clean.txt", "json": ".clean.json", "md": ".clean.md"}
 _NOT_INPUTS = (*OUTPUT_SUFFIXES.values(), ".meta.json", ".expected.txt")
 _INPUT_ENDINGS = (*_KINDS, *(suffix + ".gz" for suffix in _KINDS))
+_HTML_ENDINGS = tuple(suffix for suffix, kind in _KINDS.items() if kind == "html")
 TEMP_MARK = ".cleaner-tmp"  # in the names of files being written; never inputs, removed if left over
 _CHUNK = 1 << 16
 _BINARY_MAGIC = (b"%PDF-", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b")
@@ -45,6 +47,8 @@ def kind_of(path: Path) -> Kind | None:
 
 def kind_of_name(name: str) -> Kind | None:
     name = name.lower()
+    if name.endswith(_HTML_ENDINGS):  # no name of a non-input ends so: the common case, answered first
+        return None if TEMP_MARK in name else "html"
     if not name.endswith(_INPUT_ENDINGS) or name.endswith(_NOT_INPUTS) or TEMP_MARK in name:
         return None
     _, dot, suffix = name.removesuffix(".gz").rpartition(".")
@@ -351,13 +355,14 @@ def _walk_dir(folder: Path, relative: str, selection: Selection, stat_files: boo
                     )
             except OSError as exc:
                 found.append(Skipped(Path(base + name), exc.strerror or str(exc), error=True))
-        yield Listing(folder, frozenset(entry.name for entry in entries), found, fd)
+        yield Listing(folder, frozenset(map(_NAME, entries)), found, fd)
     finally:
         os.close(fd)
     for path, below in subfolders:
         yield from _walk_dir(Path(path), below + "/", selection, stat_files)
 
 
+_NAME = operator.attrgetter("name")
 _URL_LINE = re.compile(r"\s*(?:#.*|https?://\S+)?\s*")
 
 
