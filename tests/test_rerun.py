@@ -133,3 +133,26 @@ def test_unchanged_files_can_be_counted_in_bulk_while_the_report_still_lists_eac
     expected = [(f"story-000{number}.html", "unchanged") for number in range(4)]
     assert sorted((Path(o.path).name, o.status) for o in told) == expected
     assert summary.exit_code == 0
+
+
+def test_counted_in_bulk_a_page_whose_rules_changed_is_cleaned_again(tmp_path: Path) -> None:
+    # Without a report the parent reads only what the no-op test compares: the rules' key is tested by SQLite.
+    from cleaner import clean
+    from cleaner.options import Options
+    from cleaner.rules import load_catalog
+
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "alpha.example.toml").write_text(test_batch.SITE_RULE.replace("{motto}", "first"))
+    raw = tmp_path / "raw"
+    make_pages(raw / "alpha", 2, site="alpha.example", extra="Alpha motto: second")
+    make_pages(raw / "beta", 2, site="beta.example", extra="Alpha motto: second")
+    options = Options(rules_dirs=(rules,))
+    assert clean([raw], options, jobs=1).counts["cleaned"] == 4
+    (rules / "alpha.example.toml").write_text(test_batch.SITE_RULE.replace("{motto}", "first|second"))
+    load_catalog.cache_clear()  # the rule file changed under this process
+    counted: list[int] = []
+    summary = clean([raw], options, jobs=1, on_unchanged=counted.append)
+    assert (summary.counts["cleaned"], summary.counts["unchanged"], sum(counted)) == (2, 2, 2)
+    assert "Alpha motto" not in (raw / "alpha" / "story-0000.clean.txt").read_text()
+    assert "Alpha motto" in (raw / "beta" / "story-0000.clean.txt").read_text()
