@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from cleaner import clean_html, clean_text
 from cleaner.errors import RuleError
 from cleaner.rules import load_catalog, load_ruleset
-from tests.conftest import SAMPLES, run_cli
+from tests.conftest import ROOT, SAMPLES, run_cli
 
 BROKEN = {
     "syntax": ("[match\ndomains = ['a.com']\n", "TOML syntax error"),
@@ -193,3 +194,29 @@ def test_a_broken_phrase_is_named_by_its_file_class_and_index(tmp_path: Path) ->
     assert run_cli("clean", tmp_path / "page.txt", "--rules", rules).returncode == 0  # no rule uses it
     checked = run_cli("rules", "check", "--rules", rules)
     assert checked.returncode == 2 and "xx.toml: phrases.unused[1]: invalid regex" in checked.stderr_text
+
+
+def test_parsed_rule_files_are_kept_for_the_next_run_and_a_damaged_cache_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_batch import SITE_RULE, page
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    cache = tmp_path / "cache" / "cleaner" / "toml-1.json"
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    html = page(1, "alpha.example", "Alpha motto: first").encode()
+
+    def cleaned(motto: str) -> str:
+        (rules / "alpha.example.toml").write_text(SITE_RULE.replace("{motto}", motto))
+        done = run_cli("clean", "-", "--rules", rules, stdin=html)
+        assert done.returncode == 0 and "Traceback" not in done.stderr_text, done.stderr_text
+        return done.stdout_text
+
+    assert "Alpha motto" not in cleaned("first")
+    shipped = len(list((ROOT / "rules").rglob("*.toml")))
+    assert len(json.loads(cache.read_text())) == shipped + 1  # the shipped files and alpha's
+    assert "Alpha motto: first" in cleaned("second")  # an edited file is a new entry, never an old answer
+    cache.write_text('{"not": "what was parsed"')
+    assert "Alpha motto: first" in cleaned("second")
+    assert len(json.loads(cache.read_text())) == shipped + 1  # rewritten whole

@@ -21,6 +21,7 @@ from cleaner.errors import RuleError, translated
 from cleaner.rules import ftr as ftr_module
 from cleaner.rules import model as model_module
 from cleaner.rules import xpath as xpath_module
+from cleaner.rules.cache import rules_cache_dir
 from cleaner.rules.ftr import FINGERPRINTS, NOT_A_SITE_CONFIG, load_site_config, site_config_key
 from cleaner.rules.model import Notice, RuleSet
 from cleaner.rules.toml import Phrases, load_phrases, load_toml_ruleset
@@ -236,11 +237,6 @@ def _site_configs(folder: Path, paths: list[Path]) -> list[RuleSet | Notice]:
         temporary.write_bytes(pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(temporary, cache)
     return loaded
-
-
-def rules_cache_dir() -> Path:
-    """Where loaded ftr folders are cached: ``$XDG_CACHE_HOME/cleaner`` (``~/.cache/cleaner``)."""
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cleaner"
 
 
 def _size_and_mtime(path: Path) -> tuple[int, int]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import tomllib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -23,6 +22,7 @@ from lxml import etree
 
 from cleaner.errors import RuleError, translated
 from cleaner.rules import xpath as xpaths
+from cleaner.rules.cache import parsed_toml
 from cleaner.rules.literals import ScreenedPattern
 from cleaner.rules.model import HtmlRule, RuleSet, RuleTest, SimpleSelector, TextRule
 from cleaner.rules.regexes import BoundedPattern, bounded
@@ -90,8 +90,8 @@ def _language_tables(
     """(file, class, its entries) of the ``key`` table of each ``lang/<subfolder>/*.toml``, validated."""
     for folder in dirs:
         for path in sorted((folder / "lang" / subfolder).glob("*.toml")):
-            data = _read_toml(path)
-            hasher.update(read_regular(path))
+            data, raw = _read_toml(path)
+            hasher.update(raw)
             _check_keys(data, {"language", "name", key}, path, "")
             table = data.get(key, {})
             _expect(table, dict, path, key)
@@ -116,7 +116,7 @@ def load_toml_ruleset(path: Path, phrases: Phrases | None = None, *, vetted: Pat
     phrases = phrases or Phrases({}, "")
     vetted_file = vetted is not None and path.resolve().is_relative_to(vetted.resolve())
     vetted_phrases = vetted is not None and all(source.is_relative_to(vetted.resolve()) for source in phrases.resolved)
-    data = _read_toml(path)
+    data, raw = _read_toml(path)
     _check_keys(data, {"name", "description", "match", "html", "text", "test"}, path, "")
     match = data.get("match", {})
     _expect(match, dict, path, "match")
@@ -173,7 +173,7 @@ def load_toml_ruleset(path: Path, phrases: Phrases | None = None, *, vetted: Pat
     )
     _check_unique_names([r.name for r in html_rules + text_rules], path)
     tests = tuple(_test(entry, path, f"test[{i}]") for i, entry in enumerate(_tables(data, "test", path, "")))
-    digest = _sha256(read_regular(path) + (phrases.digest.encode() if uses_phrases else b""))
+    digest = _sha256(raw + (phrases.digest.encode() if uses_phrases else b""))
     return RuleSet(
         name=_get(data, "name", str, path, "", path.stem),
         path=path,
@@ -391,9 +391,11 @@ def _simple_part(node: Any) -> SimpleSelector | None:
     return SimpleSelector(tag, frozenset(classes), element_id, frozenset(attributes))
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _read_toml(path: Path) -> tuple[dict[str, Any], bytes]:
+    """The file's table, and its bytes."""
     with translated(str(path), RuleError):
-        return tomllib.loads(read_regular(path).decode("utf-8"))
+        raw = read_regular(path)
+        return parsed_toml.loads(raw), raw
 
 
 def _check_keys(table: dict[str, Any], allowed: set[str], path: Path, where: str) -> None:
