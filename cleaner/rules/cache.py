@@ -62,8 +62,8 @@ class ParsedToml:
             return
         kept = {**found, **self._used} if len(found) + len(self._used) <= _MOST else self._used
         path = self._path()
-        with contextlib.suppress(OSError, TypeError, ValueError):  # TypeError: a TOML date, which JSON cannot hold
-            text = json.dumps(kept)
+        with contextlib.suppress(OSError):
+            text = json.dumps({digest: data for digest, data in kept.items() if _json_holds(data)})
             path.parent.mkdir(parents=True, exist_ok=True)
             temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
             temporary.write_text(text, encoding="utf-8")
@@ -71,3 +71,12 @@ class ParsedToml:
 
 
 parsed_toml = ParsedToml()
+
+
+def _json_holds(data: Any) -> bool:
+    """False for a table holding a TOML date or time, which JSON has not: that file is parsed every time."""
+    try:
+        json.dumps(data)
+    except (TypeError, ValueError):
+        return False
+    return True
