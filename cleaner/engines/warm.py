@@ -1,4 +1,4 @@
-"""Imported once by the process that batch workers are forked from (``workers.PRELOAD``): each worker then
+"""Imported once by the process that batch workers are forked from (``spawning.PRELOAD``): each worker then
 starts with the extractor imported and the shipped rules loaded, instead of loading them itself."""
 
 import contextlib

@@ -14,21 +14,18 @@ came in, so a run's report does not depend on worker timing.
 from __future__ import annotations
 
 import faulthandler
-import multiprocessing
 import os
 import signal
-import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future
-from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from functools import cache
-from multiprocessing import context, forkserver, spawn
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from pebble import ProcessPool
 
 CHUNK = 8  # tasks per message to a worker: a message costs the parent about what a page costs it
@@ -37,10 +34,6 @@ _WATCHDOG_SLACK = 1.0  # seconds a worker's own watchdog waits past a task's dea
 # Seconds a watchdog set for one task serves the next ones: setting it starts a thread and stops the previous
 # one: 0.1 ms a task in a worker, where the rest of what a chunk adds to its tasks is 0.03
 _WATCHDOG_REUSED = 1.0
-# Imported once by the forkserver, so that every worker forked from it starts with the extractor and the
-# shipped rules loaded; the library imports the extractor only where it is used, so the parent process
-# starts without it.
-PRELOAD = ["cleaner.engines.warm"]
 # What runs a job's tasks: ``ordered_map`` below, or ``engines.ray.ray_map(address)``, its twin on Ray.
 Mapper = Callable[..., Iterator[tuple[Any, Any]]]
 
@@ -121,11 +114,13 @@ class _Pool:
     def schedule(
         self, run: Callable[..., Any], function: Callable[[Any], Any], work: Any, timeout: float | None
     ) -> Future:
-        if self._pool is None:
-            from pebble import ProcessPool  # only a run with files to clean needs it
+        if self._pool is None:  # only a run with files to clean needs pebble and multiprocessing
+            from pebble import ProcessPool
+
+            from cleaner.engines.spawning import worker_context
 
             self._pool = ProcessPool(
-                max_workers=self.jobs, initializer=_worker_setup, initargs=self._setup, context=_context()
+                max_workers=self.jobs, initializer=_worker_setup, initargs=self._setup, context=worker_context()
             )
         return self._pool.schedule(run, args=(function, work, self.timeout), timeout=timeout)
 
@@ -198,57 +193,18 @@ def inline_map(
 
 def prestart() -> None:
     """Start the process workers are forked from now, so that its imports overlap the caller's own start."""
-    if _context().get_start_method() == "forkserver":
+    from cleaner.engines.spawning import worker_context
+
+    if worker_context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
         forkserver.ensure_running()
-
-
-@cache
-def _context() -> multiprocessing.context.BaseContext:
-    # forkserver: workers are forked from a clean single-threaded process that has already imported
-    # the pipeline (fork from the threaded parent could deadlock; spawn would re-import per worker).
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context()
-    spawn.get_preparation_data = _preparation_data
-    workers = _WorkerContext()
-    workers.set_forkserver_preload(PRELOAD)
-    return workers
-
-
-# Spawn safety. multiprocessing has each new process import the parent's main script again (as
-# __mp_main__), so a plain script that calls clean() at its top level, without an
-# ``if __name__ == "__main__":`` guard, would run again in every worker and fail it. cleaner's workers
-# need nothing from the caller's script, so they are started without it: the preparation data of the
-# processes this context starts leaves the main module out. Other processes are not affected.
-_spawn_preparation_data = spawn.get_preparation_data
-_starting = threading.local()
-
-
-def _preparation_data(name: str) -> dict[str, Any]:
-    data = _spawn_preparation_data(name)
-    if getattr(_starting, "worker", False):
-        data.pop("init_main_from_path", None)
-        data.pop("init_main_from_name", None)
-    return data
-
-
-class _WorkerProcess(context.ForkServerProcess):
-    @staticmethod
-    def _Popen(process_obj: Any) -> Any:
-        _starting.worker = True
-        try:
-            return context.ForkServerProcess._Popen(process_obj)
-        finally:
-            _starting.worker = False
-
-
-class _WorkerContext(context.ForkServerContext):
-    Process = _WorkerProcess
 
 
 def _outcome(future: Future, timeout: float | None) -> Any:
     try:
         return future.result()
-    except FutureTimeout:
+    except TimeoutError:  # concurrent.futures' own, since Python 3.11
         return Failure(f"timed out after {timeout:g} s; its worker was replaced")
     except _process_expired() as exc:
         how = f"killed by signal {-exc.exitcode}" if exc.exitcode and exc.exitcode < 0 else f"exit code {exc.exitcode}"

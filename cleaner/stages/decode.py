@@ -105,7 +105,7 @@ def decode_bytes(
     head = raw[:_SNIFF_BYTES]
     if is_binary(head):
         raise InputError(where, "binary file, not text or HTML")
-    from bs4.dammit import EncodingDetector  # on first use, like the extractor: see workers.PRELOAD
+    from bs4.dammit import EncodingDetector  # on first use, like the extractor: see spawning.PRELOAD
 
     candidates = [(_codec_name(declared), "http-header")]
     if html:
@@ -123,7 +123,7 @@ def decode_bytes(
         return text, encoding, source
     if _is_utf8(raw):
         return raw.decode("utf-8"), "utf-8", "utf-8"
-    import chardetng_py  # on first use, like the extractor: see workers.PRELOAD
+    import chardetng_py  # on first use, like the extractor: see spawning.PRELOAD
 
     encoding = _codec_name(chardetng_py.detect(raw, allow_utf8=False, tld=_top_level_domain(url))) or "cp1252"
     return raw.decode(encoding, errors="replace"), encoding, "detected"
