@@ -22,7 +22,9 @@ second) no longer weighs: on 181 files it is a fifth of a 2-job run and caps any
   re-run    cleaner clean COPIES once more: every file unchanged; compared with its 2-job run
   no-op     cleaner clean on N unchanged small pages (--unchanged-files, 10,000 and 100,000), compared with
             `find DIR -type f` over the same tree (the first run, which cleans them, takes a while); its CPU
-            time is printed too (on a loaded machine the steadier figure). --no-op-only measures only this
+            time is printed too (on a loaded machine the steadier figure), and the time of the stats alone:
+            a bare Python loop that lists each folder and stats each page and its output, which any no-op
+            that notices an edited output must do (STAT_FLOOR). --no-op-only measures only this
   start-up  cleaner clean FILE and cleaner clean - < FILE on one page, against trafilatura's own command
             line on the same page (`trafilatura --fast < FILE`)
 
