@@ -79,14 +79,17 @@ class _Lines:
         key = (rule.position, rule.within, rule.share, rule.min_chars, rule.max_chars, rule.folded)
         found = self._subjects.get(key)
         if found is None:
-            if rule.folded:
-                if self._lower is None:
-                    self._lower = [block.lower for block in self.blocks]
-                lines = self._lower
-            else:
-                lines = self.plain
+            lines = self.matched_lines(rule)
             found = self._subjects[key] = [lines[i] for i in candidates]
         return found
+
+    def matched_lines(self, rule: TextRule) -> list[str]:
+        """Every block as ``rule``'s pattern is matched against it: lower-cased when the rule is folded."""
+        if not rule.folded:
+            return self.plain
+        if self._lower is None:
+            self._lower = [block.lower for block in self.blocks]
+        return self._lower
 
     def _zone(self, rule: TextRule) -> Iterable[int]:
         key = (rule.position, rule.within, rule.share)
@@ -189,7 +192,8 @@ def _matching(rule: TextRule, lines: _Lines, candidates: list[int], *, own: bool
     if own:
         subjects = lines.subjects(rule, candidates)
     else:
-        subjects = [lines.blocks[i].lower if rule.folded else lines.blocks[i].plain for i in candidates]
+        matched = lines.matched_lines(rule)
+        subjects = [matched[i] for i in candidates]
     worth = _screened(rule, subjects)
     if not worth:
         return []
