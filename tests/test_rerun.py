@@ -8,6 +8,9 @@ import sqlite3
 import time
 from pathlib import Path
 
+import pytest
+
+from cleaner.sources.files import walk_folders
 from tests import test_batch
 from tests.conftest import run_cli
 from tests.test_batch import make_pages, report_of
@@ -156,3 +159,53 @@ def test_counted_in_bulk_a_page_whose_rules_changed_is_cleaned_again(tmp_path: P
     assert (summary.counts["cleaned"], summary.counts["unchanged"], sum(counted)) == (2, 2, 2)
     assert "Alpha motto" not in (raw / "alpha" / "story-0000.clean.txt").read_text()
     assert "Alpha motto" in (raw / "beta" / "story-0000.clean.txt").read_text()
+
+
+def test_a_tree_walked_by_two_processes_is_told_as_one_process_tells_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Counted in bulk with two jobs, the subfolders are shared with a helper process (engines/scan.py), which
+    # leaves to the parent each subfolder with a file to clean: the same outcomes, in the same order.
+    import shutil
+
+    from cleaner import clean
+    from cleaner.engines import batch
+
+    shared: list[int] = []
+    share = batch.shared_walk
+    monkeypatch.setattr(batch, "shared_walk", lambda parts, *rest: shared.append(parts) or share(parts, *rest))
+    one = tmp_path / "one"
+    make_pages(one, 2)
+    for folder in ("alpha", "beta", "gamma", "delta/deeper", "epsilon", "zeta"):
+        make_pages(one / folder, 3)
+    (one / "alpha" / "story-0001.htm").write_text(test_batch.page(1))  # its output's name is taken: skipped
+    clean([one], jobs=1)
+    (one / "beta" / "story-0002.html").write_text(test_batch.page(2, extra="<p>Added after the first run.</p>"))
+    (one / "gamma" / "story-0000.clean.txt").write_text("edited by hand\n")
+    make_pages(one / "delta" / "deeper" / "new", 1)
+    two = tmp_path / "two"
+    shutil.copytree(one, two)  # times kept: the same state for both runs
+
+    def run(folder: Path, jobs: int) -> tuple[list[tuple[str, str]], int, dict[str, int]]:
+        told, counted = [], []
+        summary = clean([folder], jobs=jobs, on_outcome=told.append, on_unchanged=counted.append)
+        walked = [Path(found[0]) for listing in walk_folders([folder]) for found in listing.found]
+        assert [Path(o.path) for o in told] == [path for path in walked if path in {Path(o.path) for o in told}]
+        return (
+            sorted((str(Path(o.path).relative_to(folder)), o.status) for o in told),
+            sum(counted),
+            dict(summary.counts),
+        )
+
+    alone = run(one, jobs=1)
+    assert shared == []
+    assert run(two, jobs=2) == alone  # each in the order of its own folder's listing
+    assert shared == [7]  # the root's own files, then six subfolders
+    assert alone[0] == [
+        ("alpha/story-0001.htm", "skipped"),
+        ("beta/story-0002.html", "cleaned"),
+        ("delta/deeper/new/story-0000.html", "cleaned"),
+        ("gamma/story-0000.html", "cleaned"),
+    ]
+    assert test_batch.outputs(one) == test_batch.outputs(two)
+    assert "unchanged 21" in run_cli("clean", two).stderr_text  # and the state the parent wrote holds

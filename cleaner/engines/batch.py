@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import os
 import sys
@@ -17,10 +18,11 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from cleaner.document import CleanResult
 from cleaner.engines.context import start_worker, worker_run
+from cleaner.engines.scan import shared_walk
 from cleaner.engines.state import (
     MTIME_NS,
     OUT_MTIME_NS,
@@ -28,6 +30,7 @@ from cleaner.engines.state import (
     RECORD,
     RULES_NOW,
     SIZE,
+    STATE_NAME,
     STATUS,
     Record,
     Row,
@@ -50,6 +53,7 @@ from cleaner.sources.files import (
     output_owner,
     owner_among,
     read_document,
+    split_walk,
     stem_of,
     walk_folders,
 )
@@ -198,7 +202,8 @@ def clean(
     output_root = None if output_dir is None else _make_folder(Path(output_dir))
     state = Path(state_root) if state_root is not None else output_root
     told_each = report is not None or on_unchanged is None  # an outcome for each unchanged file: full rows
-    tasks = _tasks(map(Path, paths), options, catalog, stores, force, state, output_root, selection, told_each)
+    jobs = jobs or default_jobs()
+    tasks = _tasks(map(Path, paths), options, catalog, stores, force, state, output_root, selection, told_each, jobs)
     try:
         if one_file:  # cleaned in this process: a worker would cost more than the file
             mapped = inline_map(_clean_task, tasks, initializer=start_worker, initargs=(options, url))
@@ -206,14 +211,14 @@ def clean(
             mapped = mapper(
                 _clean_task,
                 tasks,
-                jobs=jobs or default_jobs(),
+                jobs=jobs,
                 timeout=timeout and timeout + WORKER_GRACE,
                 initializer=start_worker,
                 initargs=(options, url),
             )
         with contextlib.closing(mapped) as results:
             for task, result in results:
-                if type(result) is _UnchangedRun:
+                if type(result) in _UNCHANGED:
                     _tell_unchanged(summary, result, report, on_outcome, on_unchanged)
                     continue
                 outcome = (
@@ -251,20 +256,78 @@ def _tasks(
     output_root: Path | None,
     selection: Selection | None,
     full_rows: bool,
+    jobs: int,
 ) -> Iterator[_Task | Ready]:
     """A task, or a ready outcome, for each input, a folder at a time: one listing of the folder, one stat
-    of each file and of each output, and a few range queries of the state store per folder (the no-op path)."""
+    of each file and of each output, and a few range queries of the state store per folder (the no-op path).
+    Where only counts of unchanged files are asked for, the subtrees of a folder with a state are shared with
+    a helper process (``engines/scan.py``)."""
     tidied: set[Path] = set()  # output folders rid of the temporary files of killed runs
     unchanged = _Unchanged(OUTPUT_SUFFIXES[options.output_format], full_rows)
     for top in paths:
         base = top if top.is_dir() else top.parent
         root = state_root or base
+        tasks_of = functools.partial(
+            _folder_tasks,
+            base=base,
+            root=root,
+            output_root=output_root,
+            unchanged=unchanged,
+            force=force,
+            tidied=tidied,
+        )
+        # The helper's connection is opened after its fork: none to this table may be open before it.
+        shared = jobs > 1 and not (force or full_rows) and top.is_dir() and root not in stores
+        if shared and (root / STATE_NAME).is_file():
+            yield from _shared_tasks(top, selection, root, stores, catalog, options, tasks_of)
+            continue
         for listing in walk_folders([top], selection):
-            if root not in stores:
-                stores[root] = StateStore(root)
-                if not force:
-                    stores[root].know_rules(catalog, options.key)
-            yield from _folder_tasks(listing, base, root, stores[root], output_root, unchanged, force, tidied)
+            yield from tasks_of(listing, _store(stores, root, catalog, options, force))
+
+
+def _store(stores: dict[Path, StateStore], root: Path, catalog: Catalog, options: Options, force: bool) -> StateStore:
+    if root not in stores:
+        stores[root] = StateStore(root)
+        if not force:
+            stores[root].know_rules(catalog, options.key)
+    return stores[root]
+
+
+def _shared_tasks(
+    top: Path,
+    selection: Selection | None,
+    root: Path,
+    stores: dict[Path, StateStore],
+    catalog: Catalog,
+    options: Options,
+    tasks_of: Callable[[Listing, StateStore], Iterator[_Task | Ready]],
+) -> Iterator[_Task | Ready]:
+    """``_tasks`` of one folder, its subtrees shared with a helper process that counts their unchanged files
+    and leaves to this one each subtree where it meets a file to clean (tasks are made once, here)."""
+    head, subtrees = split_walk(top, selection)
+
+    def walk_here(part: int) -> Iterator[_Task | Ready]:
+        for listing in head if part == 0 else subtrees[part - 1]():
+            yield from tasks_of(listing, _store(stores, root, catalog, options, False))
+
+    def start_helper() -> Callable[[int], list[Ready] | None]:
+        store = StateStore(root, read_only=True)
+        store.know_rules(catalog, options.key)
+
+        def walk(part: int) -> list[Ready] | None:
+            sent = []
+            for listing in subtrees[part - 1]():
+                for item in tasks_of(listing, store):
+                    if type(item) is _Task:
+                        return None
+                    if type(item.value) is _UnchangedRun:
+                        item = Ready(_UnchangedCount(len(item.value), item.value.with_text()))
+                    sent.append(item)
+            return sent
+
+        return walk
+
+    yield from shared_walk(len(subtrees) + 1, walk_here, start_helper)
 
 
 class _Unchanged:
@@ -289,9 +352,9 @@ class _Unchanged:
 
 def _folder_tasks(
     listing: Listing,
+    store: StateStore,
     base: Path,
     root: Path,
-    store: StateStore,
     output_root: Path | None,
     unchanged: _Unchanged,
     force: bool,
@@ -358,22 +421,40 @@ class _UnchangedRun(list[tuple[str, str, Row]]):
     """Files found unchanged one after the other in a folder, each as its path, its output and its row: one
     result for the run, told one by one only where a report or ``on_outcome`` asks for each."""
 
+    def with_text(self) -> int:
+        return sum(row[STATUS] == "cleaned" for _, _, row in self)
+
+
+class _UnchangedCount(NamedTuple):
+    """An ``_UnchangedRun`` found by the helper process, where only counts are asked for: two numbers to send."""
+
+    files: int
+    with_text: int
+
+
+_UNCHANGED = (_UnchangedRun, _UnchangedCount)
+
 
 def _tell_unchanged(
     summary: Summary,
-    run: _UnchangedRun,
+    run: _UnchangedRun | _UnchangedCount,
     report: IO[str] | None,
     on_outcome: Callable[[Outcome], None] | None,
     on_unchanged: Callable[[int], None] | None,
 ) -> None:
-    if report is None and on_unchanged is not None:
-        summary.add_unchanged(len(run), sum(row[STATUS] == "cleaned" for _, _, row in run))
+    if type(run) is _UnchangedCount:  # sent where only counts are asked for
+        files = run.files
+        summary.add_unchanged(files, run.with_text)
+    elif report is None and on_unchanged is not None:
+        files = len(run)
+        summary.add_unchanged(files, run.with_text())
     else:
+        files = len(run)
         told = on_outcome if on_unchanged is None else None
         for path, output, row in run:  # full rows: a Record's fields follow (the rule sets as JSON text, unused)
             tell(summary, _unchanged_outcome(path, output, Record._make(row[RECORD:])), report, told)
     if on_unchanged is not None:
-        on_unchanged(len(run))
+        on_unchanged(files)
 
 
 def _names_in(folder: Path) -> frozenset[str] | None:

@@ -81,6 +81,7 @@ SIZE, MTIME_NS, STATUS, OUT_SIZE, OUT_MTIME_NS, RULES_NOW, PATH, RECORD = range(
 _TESTED = "size, mtime_ns, status, out_size, out_mtime_ns, routing = ? and rules_key in temp.keys_now, path"
 _SELECT, _SELECT_FULL = f"select {_TESTED} from files", f"select {_TESTED}, {_COLUMNS} from files"
 _FROM, _IN_RANGE, _ONE = "where path >= ? order by path", "where path >= ? and path < ? order by path", "where path = ?"
+_KEYS_NOW = "create temp table keys_now (key text primary key)"
 _INSERT = f"insert or replace into files (path, {_COLUMNS}) values (?{', ?' * len(Record._fields)})"
 
 
@@ -151,16 +152,23 @@ class StateStore:
     SQLite errors (a full disk, a read-only folder) become OutputError: the batch stops cleanly.
     """
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, read_only: bool = False) -> None:
+        """``read_only``: for reading the rows of an existing table of this version, beside a connection that
+        writes (``engines/scan.py``'s helper): no table made, none changed."""
         self.root = root
         with self._guarded():
-            (root / STATE_NAME).touch()  # says "Permission denied" where SQLite says "unable to open"
-            try:
-                self._db = self._open()
-            except sqlite3.DatabaseError as exc:
-                if isinstance(exc, sqlite3.OperationalError):  # locked, unreadable, disk full: not the file's fault
-                    raise
-                self._db = self._rebuilt(str(exc))
+            if read_only:
+                uri = Path(os.path.abspath(root / STATE_NAME)).as_uri()
+                self._db = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
+                self._db.execute(_KEYS_NOW)
+            else:
+                (root / STATE_NAME).touch()  # says "Permission denied" where SQLite says "unable to open"
+                try:
+                    self._db = self._open()
+                except sqlite3.DatabaseError as exc:
+                    if isinstance(exc, sqlite3.OperationalError):  # locked, unreadable, full disk: not the file's fault
+                        raise
+                    self._db = self._rebuilt(str(exc))
         self._last_commit = time.monotonic()
         self._unwritten: list[tuple[object, ...]] = []
         self._routing = ""  # of the rules of now: none yet (``know_rules``)
@@ -171,7 +179,7 @@ class StateStore:
             db.execute("pragma journal_mode=wal")
             db.execute("pragma synchronous=normal")
             db.execute(_SCHEMA)
-            db.execute("create temp table keys_now (key text primary key)")
+            db.execute(_KEYS_NOW)
             present = {row[1] for row in db.execute("pragma table_info(files)")}
             if not set(_COLUMNS.split(", ")) - set(_ADDED_COLUMNS) <= present:
                 raise sqlite3.DatabaseError("its table has not the columns of any version of cleaner")

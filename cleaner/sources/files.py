@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import errno
 import fnmatch
+import functools
 import json
 import operator
 import os
 import re
 import stat
 import zlib
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -315,20 +316,56 @@ def walk_folders(
             yield Listing(top.parent, None, [Skipped(top, "no such file or folder", error=True)])
 
 
+Walk = Callable[[], Iterator[Listing]]  # a walk of a subtree, started when called
+_FOLLOWED_DOWN = 4
+
+
+def split_walk(top: Path, selection: Selection | None = None) -> tuple[list[Listing], list[Walk]]:
+    """``walk_folders([top])`` in parts that can be walked apart (by two processes, ``engines/scan.py``): the
+    folders listed now, from ``top`` down to where the tree branches (their descriptors closed: their other
+    files are stat-ed by path), then the walk of each subtree below them, in the order ``walk_folders``
+    gives. A folder of a single subfolder is followed down a few levels (``raw/2024/...``)."""
+    selection = selection or Selection()
+    head: list[Listing] = []
+    folder, relative = top, ""
+    for _ in range(_FOLLOWED_DOWN):
+        listing, subfolders = _list_dir(folder, relative, selection, stat_files=True)
+        if listing.fd is not None:
+            os.close(listing.fd)
+        head.append(replace(listing, fd=None))
+        if len(subfolders) != 1:
+            break
+        folder, relative = Path(subfolders[0][0]), subfolders[0][1] + "/"
+    return head, [functools.partial(_walk_dir, Path(path), below + "/", selection, True) for path, below in subfolders]
+
+
 def _walk_dir(folder: Path, relative: str, selection: Selection, stat_files: bool) -> Iterator[Listing]:
+    listing, subfolders = _list_dir(folder, relative, selection, stat_files)
+    try:
+        yield listing
+    finally:
+        if listing.fd is not None:
+            os.close(listing.fd)
+    for path, below in subfolders:
+        yield from _walk_dir(Path(path), below + "/", selection, stat_files)
+
+
+def _list_dir(
+    folder: Path, relative: str, selection: Selection, stat_files: bool
+) -> tuple[Listing, list[tuple[str, str]]]:
+    """The listing of one folder (its descriptor open: the caller closes it) and its subfolders to walk, each
+    as its path and its path relative to the top."""
     try:
         fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     except OSError as exc:
-        yield Listing(folder, frozenset(), [Skipped(folder, f"cannot list folder: {exc.strerror}", error=True)])
-        return
+        return Listing(folder, frozenset(), [Skipped(folder, f"cannot list folder: {exc.strerror}", error=True)]), []
     try:
         # Listed by descriptor: each stat below is of a name in it, not of a whole path.
         with os.scandir(fd) as listing:
             entries = list(listing)
     except OSError as exc:
         os.close(fd)
-        yield Listing(folder, frozenset(), [Skipped(folder, f"cannot list folder: {exc.strerror}", error=True)])
-        return
+        return Listing(folder, frozenset(), [Skipped(folder, f"cannot list folder: {exc.strerror}", error=True)]), []
     found: list[Found | Skipped] = []
     subfolders = []
     base = os.path.join(folder, "")
@@ -356,11 +393,10 @@ def _walk_dir(folder: Path, relative: str, selection: Selection, stat_files: boo
                     )
             except OSError as exc:
                 found.append(Skipped(Path(base + name), exc.strerror or str(exc), error=True))
-        yield Listing(folder, frozenset(map(_NAME, entries)), found, fd)
-    finally:
+    except BaseException:
         os.close(fd)
-    for path, below in subfolders:
-        yield from _walk_dir(Path(path), below + "/", selection, stat_files)
+        raise
+    return Listing(folder, frozenset(map(_NAME, entries)), found, fd), subfolders
 
 
 _NAME = operator.attrgetter("name")
