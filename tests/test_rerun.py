@@ -209,3 +209,17 @@ def test_a_tree_walked_by_two_processes_is_told_as_one_process_tells_it(
     ]
     assert test_batch.outputs(one) == test_batch.outputs(two)
     assert "unchanged 21" in run_cli("clean", two).stderr_text  # and the state the parent wrote holds
+
+
+def test_a_tree_walked_by_two_processes_with_its_outputs_elsewhere(tmp_path: Path) -> None:
+    from cleaner import clean
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    for folder in ("alpha", "beta", "gamma"):
+        make_pages(raw / folder, 2)
+    assert clean([raw], jobs=1, output_dir=out).counts["cleaned"] == 6
+    (out / "beta" / "story-0001.clean.txt").unlink()
+    counted: list[int] = []
+    summary = clean([raw], jobs=2, output_dir=out, on_unchanged=counted.append)
+    assert (summary.counts["cleaned"], summary.counts["unchanged"], sum(counted)) == (1, 5, 5)
+    assert (out / "beta" / "story-0001.clean.txt").is_file() and not list(raw.rglob("*.clean.txt"))

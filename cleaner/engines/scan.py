@@ -26,7 +26,9 @@ from typing import BinaryIO, TypeVar
 
 T = TypeVar("T")
 _FRAME = struct.Struct("<IQ")  # payload length, part
-_CLAIM_POLL = 1.0  # seconds between checks that the helper still lives, while waiting for the claim token
+_AHEAD = 10_000  # results of parts walked here ahead of their turn, at most (what a batch holds while waiting)
+_CLAIM_POLL = 1.0
+_PIPE_READ = 1 << 20  # seconds between checks that the helper still lives, while waiting for the claim token
 
 
 def shared_walk(
@@ -50,7 +52,7 @@ def shared_walk(
         os.close(reader)
         _helper(claims, parts, start_helper, os.fdopen(writer, "wb"), parent)
     os.close(writer)
-    helper = _Helper(pid, os.fdopen(reader, "rb"), claims)
+    helper = _Helper(pid, reader, claims)
     try:
         yield from walk_here(0)
         ahead: dict[int, list[T]] = {}  # parts walked here before their turn, while the helper's was awaited
@@ -65,9 +67,13 @@ def shared_walk(
                 if taken < parts:  # the helper took this part in between: walk the one taken here meanwhile
                     ahead[taken] = list(walk_here(taken))
                 yield from _helpers_part(helper, part, walk_here)
-            else:
-                if not ahead and (next_free := claims.claim(helper.alive)) < parts:
-                    ahead[next_free] = list(walk_here(next_free))  # work while the helper's part comes
+            else:  # the helper's: parts are walked here meanwhile, until it comes (or too much waits)
+                while (
+                    not helper.sending()
+                    and sum(map(len, ahead.values())) < _AHEAD
+                    and (taken := claims.claim(helper.alive)) < parts
+                ):
+                    ahead[taken] = list(walk_here(taken))
                 yield from _helpers_part(helper, part, walk_here)
     finally:
         helper.stop()
@@ -115,12 +121,16 @@ class _Claims:
 class _Helper:
     """This process's side of the helper: what it sent, in the order it sent it (its parts in rising order)."""
 
-    def __init__(self, pid: int, results: BinaryIO, claims: _Claims) -> None:
+    def __init__(self, pid: int, results: int, claims: _Claims) -> None:
         self.pid, self._results, self._claims = pid, results, claims
         self._running = True
 
     def took(self, part: int) -> bool:
         return part < self._claims.next_free() and part not in self._claims.mine
+
+    def sending(self) -> bool:
+        """Whether what it sends next (its next part, or the end of what it sends) has begun to come."""
+        return bool(select.select([self._results], [], [], 0)[0])
 
     def alive(self) -> bool:
         if self._running and os.waitpid(self.pid, os.WNOHANG)[0] == self.pid:
@@ -131,18 +141,29 @@ class _Helper:
         """What the helper sent for ``part`` (it sends its parts in rising order); None if it left the part to
         this process, or died before sending it."""
         while True:
-            frame = self._results.read(_FRAME.size)
-            if len(frame) < _FRAME.size:
+            frame = self._read(_FRAME.size)
+            if frame is None:
                 return None
             size, sent_part = _FRAME.unpack(frame)
-            payload = self._results.read(size)
-            if len(payload) < size:
+            payload = self._read(size)
+            if payload is None:
                 return None
             if sent_part == part:
                 return pickle.loads(payload)
 
+    def _read(self, size: int) -> bytes | None:
+        """``size`` bytes from the pipe (unbuffered, so that ``sending`` sees all that waits), None at its end."""
+        chunks, missing = [], size
+        while missing:
+            chunk = os.read(self._results, min(missing, _PIPE_READ))
+            if not chunk:
+                return None
+            chunks.append(chunk)
+            missing -= len(chunk)
+        return b"".join(chunks)
+
     def stop(self) -> None:
-        self._results.close()
+        os.close(self._results)
         if self._running:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, signal.SIGKILL)  # done, or this walk was given up (Ctrl-C): either way, gone
