@@ -223,3 +223,26 @@ def test_a_tree_walked_by_two_processes_with_its_outputs_elsewhere(tmp_path: Pat
     summary = clean([raw], jobs=2, output_dir=out, on_unchanged=counted.append)
     assert (summary.counts["cleaned"], summary.counts["unchanged"], sum(counted)) == (1, 5, 5)
     assert (out / "beta" / "story-0001.clean.txt").is_file() and not list(raw.rglob("*.clean.txt"))
+
+
+def test_an_old_or_broken_state_met_by_two_processes_is_migrated_or_rebuilt(tmp_path: Path) -> None:
+    # Counted in bulk, the helper process reads the state on its own (read-only): an old table or a broken file
+    # must end as with one process: migrated or set aside, every file accounted for, no traceback.
+    old, broken = tmp_path / "old", tmp_path / "broken"
+    for raw in (old, broken):
+        for folder in ("alpha", "beta", "gamma"):
+            make_pages(raw / folder, 2)
+        assert run_cli("clean", raw, "-q").returncode == 0
+    with sqlite3.connect(old / ".cleaner-state.sqlite") as db:
+        db.execute(
+            "create table early as select path, size, mtime_ns, sha256, rules_key, routing, rulesets,"
+            " status, reason from files"
+        )
+        db.execute("drop table files")
+        db.execute("alter table early rename to files")
+    (broken / ".cleaner-state.sqlite").write_bytes(b"SQLite format 3\0" + os.urandom(4000))
+    for raw, expected in ((old, "unchanged 6"), (broken, "cleaned 6")):
+        rerun = run_cli("clean", raw, "--jobs", "2")
+        assert rerun.returncode == 0 and "Traceback" not in rerun.stderr_text
+        assert expected in rerun.stderr_text
+        assert "unchanged 6" in run_cli("clean", raw, "--jobs", "2").stderr_text
