@@ -17,7 +17,8 @@ best of ``--repeat`` runs:
 
 each over the pages, then over COPIES, a folder of --copies copies of them (1,810 files by default),
 where start-up (the interpreter, then the worker's imports of trafilatura and the rules, about half a
-second) no longer weighs: on 181 files it is a fifth of a 2-job run and caps any speed-up near 1.7.
+second) no longer weighs: on 181 files it is a fifth of a 2-job run and caps any speed-up near 1.7. The
+per-page targets are read on COPIES; the ratios over the 181 pages are printed for information.
 
   re-run    cleaner clean COPIES once more: every file unchanged; compared with its 2-job run
   no-op     cleaner clean on N unchanged small pages (--unchanged-files, 10,000 and 100,000), compared with
@@ -58,12 +59,15 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 CLEANER = [sys.executable, "-m", "cleaner", "clean", "--quiet"]
-TARGETS = {  # name: (limit, "max" or "min"); the per-page ones hold for the whole pipeline, scorer included
-    "1 job / bare": (1 / 1.3, "max"),
-    "1 job / bare fast": (1.0, "max"),
+# name: (limit, "max" or "min"); the per-page ones hold for the whole pipeline, scorer included, and are read
+# on the copies: on the 181 pages alone start-up (the worker's imports, about 0.6 s of a 3.7 s run) weighs a
+# sixth, so their ratios are printed for information (start-up has its own rows: one file, the no-op re-runs).
+TARGETS = {
+    "1 job / bare": None,
+    "1 job / bare fast": None,
+    "1 job / bare auto": None,
     "1 job / bare, copies": (1 / 1.3, "max"),
     "1 job / bare fast, copies": (1.0, "max"),
-    "1 job / bare auto": (1.0, "max"),
     "1 job / bare auto, copies": (1.0, "max"),
     "2 jobs speed-up, copies": (1.85, "min"),
     "re-run / first run": (0.02, "max"),
@@ -373,10 +377,13 @@ def write_small_pages(folder: Path, count: int) -> None:
         )
 
 
-def report(figures: dict[str, float], targets: dict[str, tuple[float, str]] = TARGETS) -> int:
+def report(figures: dict[str, float], targets: dict[str, tuple[float, str] | None] = TARGETS) -> int:
     failed = 0
     print(f"\n{'figure':26} {'value':>8}  target")
     for name, value in figures.items():
+        if targets[name] is None:
+            print(f"{name:26} {value:8.3f}  (start-up included: for information)")
+            continue
         limit, kind = targets[name]
         ok = value <= limit if kind == "max" else value >= limit
         failed += not ok
