@@ -161,19 +161,30 @@ def test_counted_in_bulk_a_page_whose_rules_changed_is_cleaned_again(tmp_path: P
     assert "Alpha motto" in (raw / "beta" / "story-0000.clean.txt").read_text()
 
 
-def test_a_tree_walked_by_two_processes_is_told_as_one_process_tells_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Counted in bulk with two jobs, the subfolders are shared with a helper process (engines/scan.py), which
-    # leaves to the parent each subfolder with a file to clean: the same outcomes, in the same order.
-    import shutil
-
-    from cleaner import clean
+def spy_on_shared_walks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The number of parts of each walk shared with a helper process, as the batch asks for them."""
     from cleaner.engines import batch
 
     shared: list[int] = []
     share = batch.shared_walk
     monkeypatch.setattr(batch, "shared_walk", lambda parts, *rest: shared.append(parts) or share(parts, *rest))
+    return shared
+
+
+@pytest.mark.parametrize("helper_tasks", [1000, 0])
+def test_a_tree_walked_by_two_processes_is_told_as_one_process_tells_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, helper_tasks: int
+) -> None:
+    # Counted in bulk with two jobs, the subfolders are shared with a helper process (engines/scan.py), which
+    # sends the tasks it finds, or (past _HELPER_TASKS in a subfolder) leaves the subfolder to the parent:
+    # either way the same outcomes, in the same order.
+    import shutil
+
+    from cleaner import clean
+    from cleaner.engines import batch
+
+    monkeypatch.setattr(batch, "_HELPER_TASKS", helper_tasks)
+    shared = spy_on_shared_walks(monkeypatch)
     one = tmp_path / "one"
     make_pages(one, 2)
     for folder in ("alpha", "beta", "gamma", "delta/deeper", "epsilon", "zeta"):
@@ -246,3 +257,27 @@ def test_an_old_or_broken_state_met_by_two_processes_is_migrated_or_rebuilt(tmp_
         assert rerun.returncode == 0 and "Traceback" not in rerun.stderr_text
         assert expected in rerun.stderr_text
         assert "unchanged 6" in run_cli("clean", raw, "--jobs", "2").stderr_text
+
+
+def test_a_process_with_another_thread_walks_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A fork copies the locks other threads hold: with one running, no helper process is forked.
+    import threading
+
+    from cleaner import clean
+
+    raw = tmp_path / "raw"
+    for folder in ("alpha", "beta", "gamma"):
+        make_pages(raw / folder, 1)
+    clean([raw], jobs=1)
+    shared = spy_on_shared_walks(monkeypatch)
+    finish = threading.Event()
+    waiting = threading.Thread(target=finish.wait)
+    waiting.start()
+    try:
+        assert clean([raw], jobs=2, on_unchanged=lambda count: None).counts["unchanged"] == 3
+    finally:
+        finish.set()
+        waiting.join()
+    assert shared == []
+    assert clean([raw], jobs=2, on_unchanged=lambda count: None).counts["unchanged"] == 3
+    assert shared == [4]

@@ -92,12 +92,13 @@ def test_a_walk_given_up_stops_its_helper(no_child_left: None) -> None:
     walk.close()  # as when the batch stops (Ctrl-C, a full disk)
 
 
-@pytest.mark.parametrize("parts", [0, 1])
-def test_a_walk_of_one_part_starts_no_helper(parts: int) -> None:
+@pytest.mark.parametrize("parts", [0, 1, 2])
+def test_a_walk_of_two_parts_or_fewer_starts_no_helper(parts: int) -> None:
     def never(*_: object) -> None:
-        raise AssertionError("no helper for a single part")
+        raise AssertionError("no helper while part 0 is all there is to share")
 
-    assert list(shared_walk(parts, walked_here, never)) == [(0, "here"), (0, "here, second result")][: 2 * parts]
+    expected = [(part, f"here{second}") for part in range(parts) for second in ("", ", second result")]
+    assert list(shared_walk(parts, walked_here, never)) == expected
 
 
 def test_while_the_helper_is_on_a_long_part_this_process_walks_the_next_ones() -> None:

@@ -13,6 +13,7 @@ import functools
 import hashlib
 import os
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -63,6 +64,7 @@ STATUSES = ("cleaned", "unchanged", "empty", "filtered", "skipped", "failed")
 DEFAULT_TIMEOUT = 30.0
 WORKER_GRACE = 5.0  # a worker is killed only this long after its document's budget ran out
 COLLAPSE_SHARE = 0.5  # text rules removing more than this share of the extracted text is suspicious
+_HELPER_TASKS = 1000  # files to clean in one subtree, at most, that the walk's helper sends (past them: left)
 
 
 def display_path(path: Path | str) -> str:
@@ -203,7 +205,10 @@ def clean(
     state = Path(state_root) if state_root is not None else output_root
     told_each = report is not None or on_unchanged is None  # an outcome for each unchanged file: full rows
     jobs = jobs or default_jobs()
-    tasks = _tasks(map(Path, paths), options, catalog, stores, force, state, output_root, selection, told_each, jobs)
+    # Sharing the walk forks a helper: only from a process with no other thread (a fork copies the locks they
+    # hold), before the local pool starts (Ray's connection has threads) and before any state is open.
+    share = jobs > 1 and not (force or told_each) and mapper is ordered_map and threading.active_count() == 1
+    tasks = _tasks(map(Path, paths), options, catalog, stores, force, state, output_root, selection, told_each, share)
     try:
         if one_file:  # cleaned in this process: a worker would cost more than the file
             mapped = inline_map(_clean_task, tasks, initializer=start_worker, initargs=(options, url))
@@ -232,6 +237,7 @@ def clean(
                 if outcome.fatal:
                     raise OutputError(outcome.path, outcome.reason or "cannot write")
     finally:
+        tasks.close()  # a walk given up (Ctrl-C, a full disk) stops its helper now, not when collected
         for store in stores.values():
             store.close()
         summary.elapsed = time.monotonic() - started
@@ -256,12 +262,12 @@ def _tasks(
     output_root: Path | None,
     selection: Selection | None,
     full_rows: bool,
-    jobs: int,
+    share: bool,
 ) -> Iterator[_Task | Ready]:
     """A task, or a ready outcome, for each input, a folder at a time: one listing of the folder, one stat
     of each file and of each output, and a few range queries of the state store per folder (the no-op path).
-    Where only counts of unchanged files are asked for, the subtrees of a folder with a state are shared with
-    a helper process (``engines/scan.py``)."""
+    With ``share``, the subtrees of the first folder given, if it has a state, are shared with a helper
+    process (``engines/scan.py``)."""
     tidied: set[Path] = set()  # output folders rid of the temporary files of killed runs
     unchanged = _Unchanged(OUTPUT_SUFFIXES[options.output_format], full_rows)
     for top in paths:
@@ -277,8 +283,7 @@ def _tasks(
             tidied=tidied,
         )
         # The helper's connection is opened after its fork: none to this table may be open before it.
-        shared = jobs > 1 and not (force or full_rows) and top.is_dir() and root not in stores
-        if shared and (root / STATE_NAME).is_file():
+        if share and not stores and top.is_dir() and (root / STATE_NAME).is_file():
             yield from _shared_tasks(top, selection, root, stores, catalog, options, tasks_of)
             continue
         for listing in walk_folders([top], selection):
@@ -302,30 +307,36 @@ def _shared_tasks(
     options: Options,
     tasks_of: Callable[[Listing, StateStore], Iterator[_Task | Ready]],
 ) -> Iterator[_Task | Ready]:
-    """``_tasks`` of one folder, its subtrees shared with a helper process that counts their unchanged files
-    and leaves to this one each subtree where it meets a file to clean (tasks are made once, here)."""
+    """``_tasks`` of one folder, its subtrees shared with a helper process, which reads the state on its own
+    connection, counts unchanged files and sends its tasks, or leaves to this process a subtree with many files
+    to clean (cleaning them is what takes time there). Only counts of unchanged files are asked for: each run
+    of them is sent, and held, as two numbers."""
     head, subtrees = split_walk(top, selection)
 
-    def walk_here(part: int) -> Iterator[_Task | Ready]:
-        for listing in head if part == 0 else subtrees[part - 1]():
-            yield from tasks_of(listing, _store(stores, root, catalog, options, False))
+    def walk(listings: Iterable[Listing], store: StateStore) -> Iterator[_Task | Ready]:
+        for listing in listings:
+            for item in tasks_of(listing, store):
+                if type(item) is Ready and type(item.value) is _UnchangedRun:
+                    item = Ready(_UnchangedCount(len(item.value), item.value.with_text()))
+                yield item
 
-    def start_helper() -> Callable[[int], list[Ready] | None]:
+    def walk_here(part: int) -> Iterator[_Task | Ready]:
+        return walk(head if part == 0 else subtrees[part - 1](), _store(stores, root, catalog, options, False))
+
+    def start_helper() -> Callable[[int], list[_Task | Ready] | None]:
         store = StateStore(root, read_only=True)
         store.know_rules(catalog, options.key)
 
-        def walk(part: int) -> list[Ready] | None:
-            sent = []
-            for listing in subtrees[part - 1]():
-                for item in tasks_of(listing, store):
-                    if type(item) is _Task:
-                        return None
-                    if type(item.value) is _UnchangedRun:
-                        item = Ready(_UnchangedCount(len(item.value), item.value.with_text()))
-                    sent.append(item)
+        def walk_there(part: int) -> list[_Task | Ready] | None:
+            sent, tasks = [], 0
+            for item in walk(subtrees[part - 1](), store):
+                tasks += type(item) is _Task
+                if tasks > _HELPER_TASKS:
+                    return None
+                sent.append(item)
             return sent
 
-        return walk
+        return walk_there
 
     yield from shared_walk(len(subtrees) + 1, walk_here, start_helper)
 

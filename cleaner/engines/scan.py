@@ -6,10 +6,10 @@ two processes: this one and a helper forked from it, each taking the next part n
 sends back what each of its parts gave (pickled, through a pipe), or ``None``: "left to you", and this process
 yields every part's results in the parts' order, whoever walked them: the order never depends on the split.
 
-What the helper sends must stay small, and it must do nothing this process would do again: ``batch.py`` has
-it count unchanged files and leave to this process any part that holds a file to clean. The helper never
-writes to the terminal nor raises into the caller's code: whatever goes wrong in it, it exits, and this
-process walks the parts it did not send.
+What the helper sends must stay small (``batch.py`` has it send counts of unchanged files, and leave to this
+process a part with many files to clean), and what it does must be safe to do twice: a part it leaves, or does
+not send because it died, is walked here from its start. The helper never writes to the terminal nor raises
+into the caller's code: whatever goes wrong in it, it exits.
 """
 
 from __future__ import annotations
@@ -22,13 +22,14 @@ import select
 import signal
 import struct
 from collections.abc import Callable, Iterator
-from typing import BinaryIO, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 T = TypeVar("T")
 _FRAME = struct.Struct("<IQ")  # payload length, part
-_AHEAD = 10_000  # results of parts walked here ahead of their turn, at most (what a batch holds while waiting)
-_CLAIM_POLL = 1.0
-_PIPE_READ = 1 << 20  # seconds between checks that the helper still lives, while waiting for the claim token
+_AHEAD = 10_000  # results held here at most from parts walked ahead of their turn, while the helper's is awaited
+_POLL_MS = 1000  # between checks that the other process still lives, while waiting for it
+_PIPE_READ = 1 << 20
+_STOPPING = {signal.SIGINT, signal.SIGTERM}
 
 
 def shared_walk(
@@ -39,49 +40,50 @@ def shared_walk(
     """The results of ``walk_here(part)`` for each part, in order. Part 0 is walked here, first; the others go
     to whichever process asks first. ``start_helper`` runs in the helper once, after the fork (to open what
     the helper needs of its own, such as a database connection), and returns its walk of one part: its results
-    as a list, or None to leave the part to this process."""
-    if parts < 2 or not hasattr(os, "fork"):
-        for part in range(parts):
-            yield from walk_here(part)
-        return
-    claims = _Claims(first_free=1)
-    reader, writer = os.pipe()
-    parent = os.getpid()
-    pid = os.fork()
-    if pid == 0:  # the helper: never returns
-        os.close(reader)
-        _helper(claims, parts, start_helper, os.fdopen(writer, "wb"), parent)
-    os.close(writer)
-    helper = _Helper(pid, reader, claims)
+    as a list, or None to leave the part to this process. With fewer than three parts (nothing to share while
+    part 0 is walked here), or where no process can be forked, every part is walked here."""
+    helper = _Helper() if parts > 2 and hasattr(os, "fork") else None
     try:
+        if helper is None or not helper.start(start_helper, parts):
+            for part in range(parts):
+                yield from walk_here(part)
+            return
         yield from walk_here(0)
+        claims = helper.claims
         ahead: dict[int, list[T]] = {}  # parts walked here before their turn, while the helper's was awaited
+        held = 0  # their results
         for part in range(1, parts):
             if part in ahead:
+                held -= len(ahead[part])
                 yield from ahead.pop(part)
-            elif not helper.took(part):
+                continue
+            if not helper.took(part):
                 taken = claims.claim(helper.alive)
                 if taken == part:
                     yield from walk_here(part)
                     continue
                 if taken < parts:  # the helper took this part in between: walk the one taken here meanwhile
                     ahead[taken] = list(walk_here(taken))
-                yield from _helpers_part(helper, part, walk_here)
-            else:  # the helper's: parts are walked here meanwhile, until it comes (or too much waits)
-                while (
-                    not helper.sending()
-                    and sum(map(len, ahead.values())) < _AHEAD
-                    and (taken := claims.claim(helper.alive)) < parts
-                ):
-                    ahead[taken] = list(walk_here(taken))
-                yield from _helpers_part(helper, part, walk_here)
+                    held += len(ahead[taken])
+            # The helper's: parts are walked here meanwhile, until it comes (or too much waits).
+            while not helper.sending() and held < _AHEAD and (taken := claims.claim(helper.alive)) < parts:
+                ahead[taken] = list(walk_here(taken))
+                held += len(ahead[taken])
+            sent = helper.results(part)
+            yield from walk_here(part) if sent is None else sent
     finally:
-        helper.stop()
+        if helper is not None:
+            helper.stop()
 
 
-def _helpers_part(helper: _Helper, part: int, walk_here: Callable[[int], Iterator[T]]) -> Iterator[T]:
-    sent = helper.results(part)
-    yield from walk_here(part) if sent is None else sent
+def _wait(fd: int, alive: Callable[[], bool]) -> bool:
+    """Wait until ``fd`` can be read; False if the other process died first."""
+    poller = select.poll()  # not select.select: a library's caller may hold descriptors past 1024
+    poller.register(fd, select.POLLIN)
+    while not poller.poll(_POLL_MS):
+        if not alive():
+            return False
+    return True
 
 
 class _Claims:
@@ -92,6 +94,7 @@ class _Claims:
         self._memory = mmap.mmap(-1, 8)
         self._memory[:] = first_free.to_bytes(8, "little")
         self._token_out, self._token_in = os.pipe()
+        os.set_blocking(self._token_out, False)  # both processes may wake for one byte: the loser waits again
         os.write(self._token_in, b"\0")
         self.mine: set[int] = set()  # the parts this process took (each process has its own copy)
 
@@ -100,12 +103,11 @@ class _Claims:
 
     def claim(self, alive: Callable[[], bool]) -> int:
         """Take the next free part (it may be past the last one: nothing left); ``alive``: whether the other
-        process still lives, asked while the token is awaited."""
-        while not select.select([self._token_out], [], [], _CLAIM_POLL)[0]:
-            if not alive():  # it died holding the token: the token is this process's now
+        process still lives, asked while the token is awaited (one that died holding it leaves it here)."""
+        while _wait(self._token_out, alive):
+            with contextlib.suppress(BlockingIOError):
+                os.read(self._token_out, 1)
                 break
-        else:
-            os.read(self._token_out, 1)
         part = self.next_free()
         self._memory[:] = (part + 1).to_bytes(8, "little")
         self.mine.add(part)
@@ -121,40 +123,71 @@ class _Claims:
 class _Helper:
     """This process's side of the helper: what it sent, in the order it sent it (its parts in rising order)."""
 
-    def __init__(self, pid: int, results: int, claims: _Claims) -> None:
-        self.pid, self._results, self._claims = pid, results, claims
-        self._running = True
+    def __init__(self) -> None:
+        self.claims = _Claims(first_free=1)
+        self._results, self._writer = os.pipe()
+        self.pid = 0  # none yet
+
+    def start(self, start_helper: Callable[[], Callable[[int], list[Any] | None]], parts: int) -> bool:
+        """Fork the helper; False if no process can be forked now (too many)."""
+        parent = os.getpid()
+        # Held across the fork: a Ctrl-C now is taken once the helper's id is kept (stop kills it) or, in the
+        # helper, once its own handlers are in place (nothing of the parent's may run there).
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
+        try:
+            self.pid = os.fork()
+        except OSError:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+            return False
+        if self.pid:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        else:
+            try:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it stops this process
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
+                os.close(self._results)
+                _helper(self.claims, parts, start_helper, os.fdopen(self._writer, "wb"), parent)
+            finally:
+                os._exit(1)  # no cleanup of the parent's objects (its open files, its database connections)
+        os.close(self._writer)
+        self._writer = -1
+        return True
 
     def took(self, part: int) -> bool:
-        return part < self._claims.next_free() and part not in self._claims.mine
+        return part < self.claims.next_free() and part not in self.claims.mine
 
     def sending(self) -> bool:
         """Whether what it sends next (its next part, or the end of what it sends) has begun to come."""
-        return bool(select.select([self._results], [], [], 0)[0])
+        poller = select.poll()
+        poller.register(self._results, select.POLLIN)
+        return bool(poller.poll(0))
 
     def alive(self) -> bool:
-        if self._running and os.waitpid(self.pid, os.WNOHANG)[0] == self.pid:
-            self._running = False
-        return self._running
+        if self.pid:
+            with contextlib.suppress(ChildProcessError):  # reaped by someone else: gone all the same
+                if os.waitpid(self.pid, os.WNOHANG)[0] == 0:
+                    return True
+            self.pid = 0
+        return False
 
-    def results(self, part: int) -> list[T] | None:
-        """What the helper sent for ``part`` (it sends its parts in rising order); None if it left the part to
-        this process, or died before sending it."""
-        while True:
-            frame = self._read(_FRAME.size)
-            if frame is None:
-                return None
-            size, sent_part = _FRAME.unpack(frame)
-            payload = self._read(size)
-            if payload is None:
-                return None
-            if sent_part == part:
-                return pickle.loads(payload)
+    def results(self, part: int) -> list[Any] | None:
+        """What the helper sent for ``part``, the next it sends; None if it left the part to this process, or
+        died before sending it."""
+        frame = self._read(_FRAME.size)
+        if frame is None:
+            return None
+        size, sent_part = _FRAME.unpack(frame)
+        assert sent_part == part, f"the helper sent part {sent_part} where part {part} was awaited"
+        payload = self._read(size)
+        return None if payload is None else pickle.loads(payload)
 
     def _read(self, size: int) -> bytes | None:
         """``size`` bytes from the pipe (unbuffered, so that ``sending`` sees all that waits), None at its end."""
         chunks, missing = [], size
         while missing:
+            if not _wait(self._results, self.alive):  # dead, and all it wrote was read
+                return None
             chunk = os.read(self._results, min(missing, _PIPE_READ))
             if not chunk:
                 return None
@@ -163,13 +196,15 @@ class _Helper:
         return b"".join(chunks)
 
     def stop(self) -> None:
-        os.close(self._results)
-        if self._running:
-            with contextlib.suppress(ProcessLookupError):
+        if self.pid:
+            with contextlib.suppress(ProcessLookupError, ChildProcessError):
                 os.kill(self.pid, signal.SIGKILL)  # done, or this walk was given up (Ctrl-C): either way, gone
-            os.waitpid(self.pid, 0)
-            self._running = False
-        self._claims.close()
+                os.waitpid(self.pid, 0)
+            self.pid = 0
+        for fd in (self._results, self._writer):
+            if fd >= 0:
+                os.close(fd)
+        self.claims.close()
 
 
 def _helper(
@@ -179,15 +214,11 @@ def _helper(
     results: BinaryIO,
     parent: int,
 ) -> None:
-    status = 1
-    try:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops this process
-        walk = start_helper()
-        # A parent that died holding the token: this process goes on, and stops at its first write (no reader).
-        while (part := claims.claim(lambda: os.getppid() == parent)) < parts:
-            payload = pickle.dumps(walk(part), protocol=pickle.HIGHEST_PROTOCOL)
-            results.write(_FRAME.pack(len(payload), part) + payload)
-            results.flush()
-        status = 0
-    finally:
-        os._exit(status)  # no cleanup of the parent's objects (its open files, its database connections)
+    walk = start_helper()
+    # A parent that died holding the token: this process goes on, and stops at its first write (no reader).
+    while (part := claims.claim(lambda: os.getppid() == parent)) < parts:
+        payload = pickle.dumps(walk(part), protocol=pickle.HIGHEST_PROTOCOL)
+        results.write(_FRAME.pack(len(payload), part) + payload)
+        results.flush()
+    results.close()
+    os._exit(0)

@@ -153,8 +153,9 @@ class StateStore:
     """
 
     def __init__(self, root: Path, *, read_only: bool = False) -> None:
-        """``read_only``: for reading the rows of an existing table of this version, beside a connection that
-        writes (``engines/scan.py``'s helper): no table made, none changed."""
+        """``read_only``: for reading the rows of an existing table beside a connection that writes (the walk's
+        helper process, ``engines/scan.py``): no table made, none changed (one of an earlier version fails to be
+        read, and the writer's connection migrates it)."""
         self.root = root
         with self._guarded():
             if read_only:
