@@ -310,15 +310,12 @@ def _shared_tasks(
     """``_tasks`` of one folder, its subtrees shared with a helper process, which reads the state on its own
     connection, counts unchanged files and sends its tasks, or leaves to this process a subtree with many files
     to clean (cleaning them is what takes time there). Only counts of unchanged files are asked for: each run
-    of them is sent, and held, as two numbers."""
+    of them comes, and is sent, as two numbers."""
     head, subtrees = split_walk(top, selection)
 
     def walk(listings: Iterable[Listing], store: StateStore) -> Iterator[_Task | Ready]:
         for listing in listings:
-            for item in tasks_of(listing, store):
-                if type(item) is Ready and type(item.value) is _UnchangedRun:
-                    item = Ready(_UnchangedCount(len(item.value), item.value.with_text()))
-                yield item
+            yield from tasks_of(listing, store)
 
     def walk_here(part: int) -> Iterator[_Task | Ready]:
         return walk(head if part == 0 else subtrees[part - 1](), _store(stores, root, catalog, options, False))
@@ -421,23 +418,24 @@ def _folder_tasks(
                     row = store.row(prefix + encoded)
                 item = _Task(Path(path), Path(output), prefix + encoded, root, record_from_row(row))
         if run:  # the unchanged files before this one go first, in one piece
-            yield Ready(run)
+            yield Ready(run if unchanged.full_rows else run.counted())
             run = _UnchangedRun()
         yield item
     if run:
-        yield Ready(run)
+        yield Ready(run if unchanged.full_rows else run.counted())
 
 
 class _UnchangedRun(list[tuple[str, str, Row]]):
     """Files found unchanged one after the other in a folder, each as its path, its output and its row: one
     result for the run, told one by one only where a report or ``on_outcome`` asks for each."""
 
-    def with_text(self) -> int:
-        return sum(row[STATUS] == "cleaned" for _, _, row in self)
+    def counted(self) -> _UnchangedCount:
+        return _UnchangedCount(len(self), sum(row[STATUS] == "cleaned" for _, _, row in self))
 
 
 class _UnchangedCount(NamedTuple):
-    """An ``_UnchangedRun`` found by the helper process, where only counts are asked for: two numbers to send."""
+    """An ``_UnchangedRun`` where only counts are asked for (``on_unchanged``, no report): two numbers, held and
+    sent between processes as such."""
 
     files: int
     with_text: int
@@ -453,12 +451,9 @@ def _tell_unchanged(
     on_outcome: Callable[[Outcome], None] | None,
     on_unchanged: Callable[[int], None] | None,
 ) -> None:
-    if type(run) is _UnchangedCount:  # sent where only counts are asked for
+    if type(run) is _UnchangedCount:  # made where only counts are asked for
         files = run.files
         summary.add_unchanged(files, run.with_text)
-    elif report is None and on_unchanged is not None:
-        files = len(run)
-        summary.add_unchanged(files, run.with_text())
     else:
         files = len(run)
         told = on_outcome if on_unchanged is None else None
