@@ -91,10 +91,10 @@ def unextracted_tags() -> frozenset[str]:
 
 
 def _drop_tags(tree: HtmlElement, tags: Iterable[str]) -> None:
-    """Drop every element of one of ``tags``, found in one walk over the tree (an XPath union walks it once per
-    tag: 47 walks for trafilatura's list)."""
-    for element in list(tree.iter(*tags)):
-        element.drop_tree()
+    """Drop every element of one of ``tags`` with what it holds, keeping the text that follows it, in one walk in C
+    (an XPath union walks the tree once per tag, 47 walks for trafilatura's list; ``drop_tree`` on each element
+    found, in Python, cost about 0.3 ms a page more on the development pages)."""
+    etree.strip_elements(tree, *tags, with_tail=False)
 
 
 def text_length(element: HtmlElement) -> int:
