@@ -68,11 +68,12 @@ def measure(work: Path, counts: list[int], first_up_to: int) -> dict[int, tuple[
         first = first_peak = 0.0
         if count <= first_up_to:
             write_small_pages(tree, count)
-            first, _, peak = timed([*CLEANER, "--jobs", "2", str(tree)])
-            first_peak = peak / 1024
+            run = timed([*CLEANER, "--jobs", "2", str(tree)])
+            first, first_peak = run.elapsed, run.parent_peak / 1024
         else:
             copy_cleaned(cleaned, tree, count)
-        noop, _, peak = timed([*CLEANER, str(tree)])
+        run = timed([*CLEANER, str(tree)])
+        noop, peak = run.elapsed, run.parent_peak
         rows[count] = (first, first_peak, noop, peak / 1024)
         print(
             f"{count:,} files: first run {first:.1f} s, parent {first_peak:.1f} MB; no-op {noop:.2f} s,"

@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from speed import ROOT, copy_pages, grandchildren, report, vm_hwm
+from speed import ROOT, copy_pages, cpu_seconds, grandchildren, proc_stat, report, vm_hwm
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -38,7 +38,6 @@ TARGETS = {  # name: (limit, "max" or "min")
     "memory 10k / 1k records": (1.10, "max"),
     "Ray / pool pages/s": (0.80, "min"),
 }
-_TICK = os.sysconf("SC_CLK_TCK")
 FIELDS = "application/warc-fields"
 
 
@@ -161,10 +160,9 @@ def run(command: list[str]) -> tuple[float, float, int, int]:
         tree = [process.pid, *grandchildren(process.pid)]
         rss = 0
         for pid in tree:
-            stat = _read(f"/proc/{pid}/stat")
-            if stat:
-                fields = stat.rsplit(")", 1)[1].split()
-                cpu[pid] = (int(fields[11]) + int(fields[12])) / _TICK
+            fields = proc_stat(pid)
+            if fields:
+                cpu[pid] = cpu_seconds(fields)
                 rss += int(fields[21]) * os.sysconf("SC_PAGE_SIZE") // 1024
         peak = max(peak, rss)
         time.sleep(0.05)
@@ -194,13 +192,6 @@ def ray_ratio(warc: Path, work: Path, count: int) -> float:
     print(f"Ray: start-up {startup:.1f} s, {count / on_ray:.1f} pages/s after it; pool {count / pool:.1f} pages/s")
     print(f"Ray and pool outputs byte for byte the same: {same}")
     return pool / on_ray
-
-
-def _read(path: str) -> str:
-    try:
-        return Path(path).read_text()
-    except OSError:
-        return ""
 
 
 if __name__ == "__main__":
