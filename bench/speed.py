@@ -142,8 +142,9 @@ def measure(work: Path, unchanged_files: list[int], repeat: int, copies: int) ->
     small = compare(pages, work / "bare", repeat)
     large = compare(big, work / "bare-big", repeat)
     rerun = best_of(repeat, [*CLEANER, "--jobs", "2", str(big)])
+    files = {folder: sum(1 for _ in folder.rglob("*.html")) for folder in (pages, big)}
     for name, (times, folder) in {"pages": (small, pages), f"{copies} copies": (large, big)}.items():
-        count = sum(1 for _ in folder.rglob("*.html"))
+        count = files[folder]
         print(f"{name} ({count} files): " + ", ".join(f"{k} {v:.2f} s" for k, v in times.items() if k in TIMED))
         print(
             f"  CPU seconds, 1 job: workers {times['1 job worker cpu']:.2f}, parent {times['1 job parent cpu']:.2f};"
@@ -159,7 +160,7 @@ def measure(work: Path, unchanged_files: list[int], repeat: int, copies: int) ->
         "1 job / bare auto, copies": large["1 job"] / large["bare auto"],
         "2 jobs speed-up, copies": large["1 job"] / large["2 jobs"],
         "2 jobs / 1 job worker CPU": large["2 jobs worker cpu"] / large["1 job worker cpu"],
-        "parent CPU ms a file, 2 jobs": 1000 * large["2 jobs parent cpu"] / sum(1 for _ in big.rglob("*.html")),
+        "parent CPU ms a file, 2 jobs": 1000 * large["2 jobs parent cpu"] / files[big],
         "re-run / first run": rerun / large["2 jobs"],
     }
     figures |= no_op(work, unchanged_files, repeat) | start_up(next(iter(sorted(pages.iterdir()))), repeat)
@@ -312,7 +313,8 @@ def profile(pages: list[Path], repeat: int = 1) -> int:
 
 def compare(folder: Path, bare_output: Path, repeat: int) -> dict[str, float]:
     """Best times of bare (default, fast and auto), 1 job and 2 jobs over ``folder``, run in turn so that a slow
-    spell of the machine falls on all of them; and the peak memory (kB) of a worker and of the parent."""
+    spell of the machine falls on all of them; the peak memory (kB) of a worker and of the parent; and for 1 job and
+    2 jobs, the least CPU time of their workers and of their parent."""
     bare = [sys.executable, str(ROOT / "bench" / "bare_trafilatura.py"), str(folder), str(bare_output)]
     commands = {
         "bare": bare,
@@ -358,8 +360,10 @@ def timed(command: list[str], watch_workers: bool = False, stdin: Path | None = 
         parent_cpu = 0.0
         while process.poll() is None:
             if watch_workers:
-                peak = max([peak, *(vm_hwm(pid) for pid in grandchildren(process.pid))])
-                for worker in (g for child in _children(process.pid) for g in _children(child)):
+                children = _children(process.pid)  # the forkserver (the workers are its children), the resource tracker
+                workers = [worker for child in children for worker in _children(child)]
+                peak = max([peak, *(vm_hwm(pid) for pid in workers + children)])
+                for worker in workers:
                     cpu_of[worker] = max(cpu_of.get(worker, 0.0), cpu_seconds(proc_stat(worker)))
                 parent_cpu = max(parent_cpu, cpu_seconds(proc_stat(process.pid)))
             parent = max(parent, vm_hwm(process.pid))
