@@ -52,6 +52,12 @@ def shared_walk(
         claims = helper.claims
         ahead: dict[int, list[T]] = {}  # parts walked here before their turn, while the helper's was awaited
         held = 0  # their results
+
+        def walk_ahead(taken: int) -> None:
+            nonlocal held
+            ahead[taken] = list(walk_here(taken))
+            held += len(ahead[taken])
+
         for part in range(1, parts):
             if part in ahead:
                 held -= len(ahead[part])
@@ -63,12 +69,10 @@ def shared_walk(
                     yield from walk_here(part)
                     continue
                 if taken < parts:  # the helper took this part in between: walk the one taken here meanwhile
-                    ahead[taken] = list(walk_here(taken))
-                    held += len(ahead[taken])
+                    walk_ahead(taken)
             # The helper's: parts are walked here meanwhile, until it comes (or too much waits).
             while not helper.sending() and held < _AHEAD and (taken := claims.claim(helper.alive)) < parts:
-                ahead[taken] = list(walk_here(taken))
-                held += len(ahead[taken])
+                walk_ahead(taken)
             sent = helper.results(part)
             yield from walk_here(part) if sent is None else sent
     finally:
