@@ -44,7 +44,11 @@ seen against the extractor it wraps.
 Peak memory is the largest VmHWM of any worker process during the 1- and 2-job runs, and of the parent. Their CPU
 time is sampled from /proc too: the workers' CPU in the 2-job run over theirs in the 1-job run (above 1 when a
 page costs more while both cores work: what the speed-up loses to the machine, not to the pool), and the
-parent's CPU per file in the 2-job run (its start-up included), which it takes from the workers' two cores.
+parent's CPU per file in the 2-job run (its start-up included), which it takes from the workers' two cores. The
+speed-up at 1 job's CPU a page is the cores the workers kept busy on average in the 2-job run (their CPU over its
+wall time) over the same in the 1-job run: what the speed-up would be if a page cost the same CPU in both, all that
+the pool, the parent, start-up and the last chunks leave of two cores; each is read within one run, so the
+machine's drift from one run to the next does not move it.
 
 Pages default to the 181 pages of ../shared/eval (gzipped HTML); any folder of .html files can be given.
 """
@@ -84,6 +88,7 @@ TARGETS: dict[str, tuple[float, str] | str] = {
     "bare, 2 processes speed-up, copies": "this machine's ceiling for 2 jobs",
     "2 jobs / that ceiling, copies": "what the pool and the parent keep of it",
     "2 jobs / 1 job worker CPU": "what the speed-up loses to the machine",
+    "2 jobs speed-up at 1 job's CPU a page": "what the pool keeps: the runs' own shares of busy cores",
     "parent CPU ms a file, 2 jobs": "start-up included",
     "re-run / first run": (0.02, "max"),
     "no-op 10000 / find": (10.0, "max"),
@@ -170,6 +175,7 @@ def measure(work: Path, unchanged_files: list[int], repeat: int, copies: int) ->
         "2 jobs / that ceiling, copies": (large["1 job"] / large["2 jobs"])
         / (large["bare"] / large["bare, 2 processes"]),
         "2 jobs / 1 job worker CPU": large["2 jobs worker cpu"] / large["1 job worker cpu"],
+        "2 jobs speed-up at 1 job's CPU a page": large["2 jobs busy"] / large["1 job busy"],
         "parent CPU ms a file, 2 jobs": 1000 * large["2 jobs parent cpu"] / files[big],
         "re-run / first run": rerun / large["2 jobs"],
     }
@@ -324,7 +330,8 @@ def profile(pages: list[Path], repeat: int = 1) -> int:
 def compare(folder: Path, bare_output: Path, repeat: int) -> dict[str, float]:
     """Best times of bare (default, fast, auto and in 2 processes), 1 job and 2 jobs over ``folder``, run in turn so
     that a slow spell of the machine falls on all of them; the peak memory (kB) of a worker and of the parent; and
-    for 1 job and 2 jobs, the least CPU time of their workers and of their parent."""
+    for 1 job and 2 jobs, the least CPU time of their workers and of their parent, and the most cores their workers
+    kept busy on average in one run."""
     bare = [sys.executable, str(ROOT / "bench" / "bare_trafilatura.py"), str(folder), str(bare_output)]
     commands = {
         "bare": bare,
@@ -337,7 +344,7 @@ def compare(folder: Path, bare_output: Path, repeat: int) -> dict[str, float]:
     best = dict.fromkeys(commands, float("inf")) | {"peak": 0.0, "parent peak": 0.0}
     for round_ in range(repeat):
         order = list(commands.items())
-        elapsed = {}
+        elapsed, busy = {}, {}
         for name, command in order if round_ % 2 == 0 else reversed(order):
             ours = "job" in name
             run = timed(command, watch_workers=ours)
@@ -348,9 +355,12 @@ def compare(folder: Path, bare_output: Path, repeat: int) -> dict[str, float]:
                 best["parent peak"] = max(best["parent peak"], run.parent_peak)
                 for part, seconds in (("worker", run.worker_cpu), ("parent", run.parent_cpu)):
                     best[f"{name} {part} cpu"] = min(best.get(f"{name} {part} cpu", float("inf")), seconds)
+                busy[name] = run.worker_cpu / run.elapsed  # cores kept busy on average: read within the run
+                best[f"{name} busy"] = max(best.get(f"{name} busy", 0.0), busy[name])
         print(
             f"  {folder.name}, round {round_ + 1}: 1 job / bare {elapsed['1 job'] / elapsed['bare']:.3f},"
-            f" 2 jobs speed-up {elapsed['1 job'] / elapsed['2 jobs']:.3f},"
+            f" 2 jobs speed-up {elapsed['1 job'] / elapsed['2 jobs']:.3f}"
+            f" ({busy['2 jobs'] / busy['1 job']:.3f} at 1 job's CPU a page),"
             f" bare's in 2 processes {elapsed['bare'] / elapsed['bare, 2 processes']:.3f}",
             flush=True,
         )
