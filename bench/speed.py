@@ -43,7 +43,8 @@ seen against the extractor it wraps.
 
 Peak memory is the largest VmHWM of any worker process during the 1- and 2-job runs, and of the parent. Their CPU
 time is sampled from /proc too: the workers' CPU in the 2-job run over theirs in the 1-job run (above 1 when a
-page costs more while both cores work: what the speed-up loses to the machine, not to the pool), and the
+page costs more while both cores work: what the speed-up loses to the machine, not to the pool; bare trafilatura's
+in 2 processes over its own in one beside it, from the rusage of the bare commands), and the
 parent's CPU per file in the 2-job run (its start-up included), which it takes from the workers' two cores. The
 speed-up at 1 job's CPU a page is the cores the workers kept busy on average in the 2-job run (their CPU over its
 wall time) over the same in the 1-job run: what the speed-up would be if a page cost the same CPU in both, all that
@@ -88,6 +89,7 @@ TARGETS: dict[str, tuple[float, str] | str] = {
     "bare, 2 processes speed-up, copies": "this machine's ceiling for 2 jobs",
     "2 jobs / that ceiling, copies": "what the pool and the parent keep of it",
     "2 jobs / 1 job worker CPU": "what the speed-up loses to the machine",
+    "bare, 2 processes / 1 CPU": "the same for bare trafilatura",
     "2 jobs speed-up at 1 job's CPU a page": "what the pool keeps: the runs' own shares of busy cores",
     "parent CPU ms a file, 2 jobs": "start-up included",
     "re-run / first run": (0.02, "max"),
@@ -175,6 +177,7 @@ def measure(work: Path, unchanged_files: list[int], repeat: int, copies: int) ->
         "2 jobs / that ceiling, copies": (large["1 job"] / large["2 jobs"])
         / (large["bare"] / large["bare, 2 processes"]),
         "2 jobs / 1 job worker CPU": large["2 jobs worker cpu"] / large["1 job worker cpu"],
+        "bare, 2 processes / 1 CPU": large["bare, 2 processes cpu"] / large["bare cpu"],
         "2 jobs speed-up at 1 job's CPU a page": large["2 jobs busy"] / large["1 job busy"],
         "parent CPU ms a file, 2 jobs": 1000 * large["2 jobs parent cpu"] / files[big],
         "re-run / first run": rerun / large["2 jobs"],
@@ -347,9 +350,12 @@ def compare(folder: Path, bare_output: Path, repeat: int) -> dict[str, float]:
         elapsed, busy = {}, {}
         for name, command in order if round_ % 2 == 0 else reversed(order):
             ours = "job" in name
+            before = children_cpu()  # what bare's processes used, its forked one included (it waits for it)
             run = timed(command, watch_workers=ours)
             elapsed[name] = run.elapsed
             best[name] = min(best[name], run.elapsed)
+            if name.startswith("bare"):
+                best[f"{name} cpu"] = min(best.get(f"{name} cpu", float("inf")), children_cpu() - before)
             if ours:
                 best["peak"] = max(best["peak"], run.worker_peak)
                 best["parent peak"] = max(best["parent peak"], run.parent_peak)
