@@ -35,9 +35,24 @@ def auto_extract(html: str) -> str | None:
     return text
 
 
+def extract_folder(source: Path, target: Path, mode: str = "default", share: int = 0, processes: int = 1) -> None:
+    """Each ``processes``-th .html file under ``source`` from the ``share``-th on, its text extracted in ``mode``
+    (default, fast or auto) and written under ``target``."""
+    for path in sorted(source.rglob("*.html"))[share::processes]:
+        html = path.read_text(encoding="utf-8", errors="replace")
+        text = (
+            auto_extract(html)
+            if mode == "auto"
+            else trafilatura.extract(html, include_comments=False, fast=mode == "fast")
+        )
+        output = target / path.relative_to(source).with_suffix(".txt")
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text or "", encoding="utf-8")
+
+
 def main() -> None:
     source, target = Path(sys.argv[1]), Path(sys.argv[2])
-    fast, auto = "--fast" in sys.argv[3:], "--auto" in sys.argv[3:]
+    mode = "fast" if "--fast" in sys.argv[3:] else "auto" if "--auto" in sys.argv[3:] else "default"
     processes = int(sys.argv[sys.argv.index("--processes") + 1]) if "--processes" in sys.argv else 1
     share, forked = 0, []
     for other in range(1, processes):
@@ -45,12 +60,7 @@ def main() -> None:
             share, forked = other, []
             break
         forked.append(child)
-    for path in sorted(source.rglob("*.html"))[share::processes]:
-        html = path.read_text(encoding="utf-8", errors="replace")
-        text = auto_extract(html) if auto else trafilatura.extract(html, include_comments=False, fast=fast)
-        output = target / path.relative_to(source).with_suffix(".txt")
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text or "", encoding="utf-8")
+    extract_folder(source, target, mode, share, processes)
     for child in forked:
         if os.waitpid(child, 0)[1]:
             sys.exit(1)
