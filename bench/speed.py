@@ -16,7 +16,7 @@ best of ``--repeat`` runs:
   2 jobs    cleaner clean DIR --jobs 2 --force
   bare, 2 processes   the bare loop forked in two once trafilatura is imported, each process taking every other
             file: what this machine's two cores give to the same work with no pool, the ceiling of the 2-job
-            speed-up (on this 2-core virtual machine it moved from 1.6 to 2.1 within an hour)
+            speed-up (on this 2-core virtual machine it moved from 1.4 to 2.6 from one round to the next)
 
 each over the pages, then over COPIES, a folder of --copies copies of them (1,810 files by default), in turn:
 every other round in reverse order, so that a machine that speeds up or slows down during a round favours none
@@ -44,8 +44,8 @@ seen against the extractor it wraps.
 Peak memory is the largest VmHWM of any worker process during the 1- and 2-job runs, and of the parent. Their CPU
 time is sampled from /proc too: the workers' CPU in the 2-job run over theirs in the 1-job run (above 1 when a
 page costs more while both cores work: what the speed-up loses to the machine, not to the pool; bare trafilatura's
-in 2 processes over its own in one beside it, from the rusage of the bare commands), and the
-parent's CPU per file in the 2-job run (its start-up included), which it takes from the workers' two cores. The
+in 2 processes over its own in one beside it, from the rusage of the bare commands), and the parent's CPU per
+file in the 2-job run (its start-up included), which it takes from the workers' two cores. The
 speed-up at 1 job's CPU a page is the cores the workers kept busy on average in the 2-job run (their CPU over its
 wall time) over the same in the 1-job run: what the speed-up would be if a page cost the same CPU in both, all that
 the pool, the parent, start-up and the last chunks leave of two cores; each is read within one run, so the
